@@ -1,0 +1,13 @@
+using System.CommandLine;
+
+namespace ActorHa.Node.Cli;
+
+/// <summary>The `actorha` command line: one verb per file, registered here.</summary>
+internal static class ActorHaCommand
+{
+    public static int Run(string[] args)
+    {
+        var root = new RootCommand("ActorHa: a keepalived-compatible VRRP and LVS daemon on Akka.NET");
+        return root.Parse(args).Invoke();
+    }
+}

@@ -1,0 +1,1 @@
+return ActorHa.Node.Cli.ActorHaCommand.Run(args);
