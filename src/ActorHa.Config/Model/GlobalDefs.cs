@@ -1,0 +1,97 @@
+using System.Net;
+using ActorHa.Config.Diagnostics;
+
+namespace ActorHa.Config.Model;
+
+/// <summary><c>smtp_server host [port]</c>; the host may be a name or an address.</summary>
+public sealed record SmtpServer(string Host, int Port = 25);
+
+/// <summary><c>notify_fifo</c> / <c>vrrp_notify_fifo</c>: the FIFO path and the script keepalived starts to read it.</summary>
+public sealed record NotifyFifo(string Path, NotifyScript? Script);
+
+/// <summary>
+/// <c>lvs_sync_daemon INTERFACE VRRP_INSTANCE [id N] [maxlen N] [port N] [ttl N] [group IP]</c>: the IPVS
+/// connection-sync daemon, started in master or backup mode as the named vrrp_instance changes state.
+/// </summary>
+public sealed record LvsSyncDaemon(string Interface, string? VrrpInstance, int? SyncId, IPAddress? Group, int? Port, int? Ttl, int? MaxLength);
+
+/// <summary><c>script_user USERNAME [GROUPNAME]</c>.</summary>
+public sealed record ScriptUser(string User, string? Group);
+
+/// <summary>
+/// <c>global_defs</c>. Defaults are keepalived 2.2.7's. <see cref="UnusedKeywords"/> lists the real keepalived
+/// keywords that were accepted but that ActorHa does not act on (SNMP, process priorities, nftables ...).
+/// </summary>
+public sealed record GlobalDefs(
+    IReadOnlyList<string> NotificationEmail,
+    string? NotificationEmailFrom,
+    SmtpServer? SmtpServer,
+    TimeSpan SmtpConnectTimeout,
+    string? SmtpHeloName,
+    bool? SmtpAlert,
+    bool? SmtpAlertVrrp,
+    bool? SmtpAlertChecker,
+    string? RouterId,
+    bool EnableTraps,
+    IPAddress VrrpMcastGroup4,
+    IPAddress VrrpMcastGroup6,
+    TimeSpan VrrpGarpMasterDelay,
+    int VrrpGarpMasterRepeat,
+    TimeSpan VrrpGarpMasterRefresh,
+    int VrrpGarpMasterRefreshRepeat,
+    TimeSpan VrrpGarpInterval,
+    TimeSpan VrrpGnaInterval,
+    int VrrpVersion,
+    bool VrrpCheckUnicastSrc,
+    bool VrrpSkipCheckAdvAddr,
+    bool VrrpStrict,
+    IReadOnlyList<string>? VrrpIptables,
+    NotifyFifo? NotifyFifo,
+    NotifyFifo? VrrpNotifyFifo,
+    NotifyFifo? LvsNotifyFifo,
+    ScriptUser? ScriptUser,
+    bool EnableScriptSecurity,
+    LvsSyncDaemon? LvsSyncDaemon,
+    string? DefaultInterface,
+    IReadOnlyList<string> UnusedKeywords,
+    SourceLocation Location)
+{
+    /// <summary>RFC 5798 section 5.1.1.2 / 5.1.2.2: the VRRP multicast groups.</summary>
+    public static readonly IPAddress DefaultMcastGroup4 = IPAddress.Parse("224.0.0.18");
+
+    public static readonly IPAddress DefaultMcastGroup6 = IPAddress.Parse("ff02::12");
+
+    public static readonly GlobalDefs Default = new(
+        NotificationEmail: [],
+        NotificationEmailFrom: null,
+        SmtpServer: null,
+        SmtpConnectTimeout: TimeSpan.FromSeconds(30),
+        SmtpHeloName: null,
+        SmtpAlert: null,
+        SmtpAlertVrrp: null,
+        SmtpAlertChecker: null,
+        RouterId: null,
+        EnableTraps: false,
+        VrrpMcastGroup4: DefaultMcastGroup4,
+        VrrpMcastGroup6: DefaultMcastGroup6,
+        VrrpGarpMasterDelay: TimeSpan.FromSeconds(5),
+        VrrpGarpMasterRepeat: 5,
+        VrrpGarpMasterRefresh: TimeSpan.Zero,
+        VrrpGarpMasterRefreshRepeat: 1,
+        VrrpGarpInterval: TimeSpan.Zero,
+        VrrpGnaInterval: TimeSpan.Zero,
+        VrrpVersion: 2,
+        VrrpCheckUnicastSrc: false,
+        VrrpSkipCheckAdvAddr: false,
+        VrrpStrict: false,
+        VrrpIptables: null,
+        NotifyFifo: null,
+        VrrpNotifyFifo: null,
+        LvsNotifyFifo: null,
+        ScriptUser: null,
+        EnableScriptSecurity: false,
+        LvsSyncDaemon: null,
+        DefaultInterface: null,
+        UnusedKeywords: [],
+        Location: SourceLocation.None);
+}
