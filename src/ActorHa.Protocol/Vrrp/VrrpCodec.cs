@@ -43,6 +43,11 @@ public static class VrrpCodec
     /// <summary>Type of Service keepalived puts on adverts: precedence "internetwork control" (RFC 791 3.1).</summary>
     private const byte InternetControlTos = 0xC0;
 
+    /// <summary>The VRRP multicast groups 224.0.0.18 (RFC 5798 5.1.1.2) and ff02::12 (RFC 5798 5.1.2.2).</summary>
+    private static ReadOnlySpan<byte> MulticastGroupIPv4 => [224, 0, 0, 18];
+
+    private static ReadOnlySpan<byte> MulticastGroupIPv6 => [0xFF, 0x02, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x12];
+
     /// <summary>Bytes per address in the IPvX Address(es) field (RFC 5798 5.2.9).</summary>
     public static int AddressLength(VrrpAddressFamily family) => family == VrrpAddressFamily.IPv6 ? 16 : 4;
 
@@ -499,7 +504,20 @@ public static class VrrpCodec
             ? InternetChecksum.ComputeWithPseudoHeader(pseudoSource, pseudoDestination, VrrpConstants.IpProtocol, zeroed)
             : InternetChecksum.Compute(zeroed);
         var reason = Format($"bad checksum 0x{received:x4}, expected 0x{expected:x4}");
-        if (version != VrrpVersion.V3 || family != VrrpAddressFamily.IPv4 || !pseudoKnown)
+        if (version != VrrpVersion.V3 || !pseudoKnown)
+        {
+            return reason;
+        }
+
+        // keepalived's old_unicast_checksum: unicast adverts whose pseudo-header still names the multicast group.
+        var group = family == VrrpAddressFamily.IPv6 ? MulticastGroupIPv6 : MulticastGroupIPv4;
+        if (usedPseudo && !pseudoDestination.SequenceEqual(group)
+            && InternetChecksum.ComputeWithPseudoHeader(pseudoSource, group, VrrpConstants.IpProtocol, message) == 0)
+        {
+            return reason + Format($" (it is computed with destination {new IPAddress(group)} in the pseudo-header: the sender uses old_unicast_checksum)");
+        }
+
+        if (family != VrrpAddressFamily.IPv4)
         {
             return reason;
         }

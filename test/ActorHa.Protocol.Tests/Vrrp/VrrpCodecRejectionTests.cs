@@ -111,6 +111,18 @@ public sealed class VrrpCodecRejectionTests
             RejectIPv6(VrrpGolden.Bytes(VrrpGolden.V3IPv6Payload), source: IPAddress.Parse("fe80::2")));
 
     [Fact]
+    public void Parse_names_old_unicast_checksum_when_the_pseudo_header_kept_the_group()
+    {
+        // The golden VRRPv3 advert was summed with destination 224.0.0.18; deliver it unicast to 198.51.100.2.
+        var datagram = VrrpGolden.Bytes(VrrpGolden.V3IPv4);
+        new byte[] { 198, 51, 100, 2 }.CopyTo(datagram, 16);
+
+        Assert.Equal(
+            "bad checksum 0x0572, expected 0xbb4e (it is computed with destination 224.0.0.18 in the pseudo-header: the sender uses old_unicast_checksum)",
+            Reject(datagram));
+    }
+
+    [Fact]
     public void Parse_rejects_an_address_count_the_length_does_not_hold() =>
         Assert.Equal("address count 2 needs 24 bytes, message has 20", Reject(V2Edited(d => d[23] = 2)));
 
