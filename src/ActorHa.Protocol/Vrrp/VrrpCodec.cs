@@ -62,6 +62,8 @@ public static class VrrpCodec
     /// Parses what a raw IPv4 socket of protocol 112 delivers: the IPv4 header, then the VRRP message.
     /// The IP header is checked first (size, version 4, IHL, total length, protocol 112), then the advert, with
     /// the TTL from the header (RFC 3768 7.1, RFC 5798 7.1) and the checksum over the IPv4 pseudo-header for VRRPv3.
+    /// <paramref name="source"/> and <paramref name="destination"/> are set as soon as the IP header is valid, so a
+    /// rejected advert can still be logged with its sender.
     /// </summary>
     public static bool TryParseIPv4Datagram(
         ReadOnlySpan<byte> ipDatagram,
