@@ -15,6 +15,7 @@ internal static unsafe partial class Libc
     public const int SOL_SOCKET = 1;
     public const int SO_RCVBUF = 8;
     public const int SO_BINDTODEVICE = 25;
+    public const int SO_ATTACH_FILTER = 26;
     public const int IPPROTO_IP = 0;
     public const int IPPROTO_IPV6 = 41;
     public const int IP_TTL = 2;

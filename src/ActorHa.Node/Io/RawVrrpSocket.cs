@@ -150,6 +150,27 @@ internal sealed unsafe class RawVrrpSocket : IDisposable
         }
     }
 
+    /// <summary>
+    /// A send-only socket bound to a source address would otherwise queue every unicast advert to that address, a
+    /// second copy of what the receive socket already delivers: attach a one-instruction BPF filter that drops all.
+    /// </summary>
+    public void DropEverythingReceived()
+    {
+        // struct sock_filter { u16 code; u8 jt; u8 jf; u32 k; } = BPF_RET|BPF_K, k = 0 (accept 0 bytes).
+        var filter = stackalloc byte[8];
+        new Span<byte>(filter, 8).Clear();
+        BinaryPrimitives.WriteUInt16LittleEndian(new Span<byte>(filter, 2), 0x06);
+        // struct sock_fprog { u16 len; (pad) ; struct sock_filter* filter; }
+        var program = stackalloc byte[16];
+        new Span<byte>(program, 16).Clear();
+        BinaryPrimitives.WriteUInt16LittleEndian(new Span<byte>(program, 2), 1);
+        *(byte**)(program + 8) = filter;
+        if (Libc.SetSockOpt(_fd, Libc.SOL_SOCKET, Libc.SO_ATTACH_FILTER, program, 16) != 0)
+        {
+            throw new IOException($"SO_ATTACH_FILTER on {InterfaceName}: {Libc.LastError()}");
+        }
+    }
+
     public void StartReceiving(Action<ReceivedDatagram> onDatagram, Action<string> onError)
     {
         _receiver = new Thread(() => ReceiveLoop(onDatagram, onError))
