@@ -110,6 +110,12 @@ internal sealed class SimulatedRouter
         {
             Apply(effect);
         }
+
+        // Holds after every step, so every multi-router test checks it too.
+        if ((State.State == VrrpState.Master) != VipsAdded)
+        {
+            throw new InvalidOperationException($"{Host} is {State.State} with VIPs added={VipsAdded} after {evt}");
+        }
     }
 
     public void StartAt(TimeSpan at) => segment.At(at, () => Deliver(Startup.Instance));
