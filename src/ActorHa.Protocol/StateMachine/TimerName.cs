@@ -14,4 +14,7 @@ public enum TimerName
 
     /// <summary>keepalived's garp_master_delay / garp_lower_prio_delay: the second batch of gratuitous ARPs.</summary>
     GarpDelayTimer,
+
+    /// <summary>keepalived's garp_master_refresh: a master repeats its gratuitous ARPs so switch caches keep our MAC.</summary>
+    GarpRefreshTimer,
 }

@@ -16,6 +16,7 @@ public abstract record VrrpEvent
         TimerName.MasterDownTimer => MasterDownTimerFired.Instance,
         TimerName.PreemptDelayTimer => PreemptDelayTimerFired.Instance,
         TimerName.GarpDelayTimer => GarpDelayTimerFired.Instance,
+        TimerName.GarpRefreshTimer => GarpRefreshTimerFired.Instance,
         _ => throw new ArgumentOutOfRangeException(nameof(timer), timer, "not a timer this machine arms"),
     };
 }
@@ -76,6 +77,16 @@ public sealed record GarpDelayTimerFired : VrrpEvent
     }
 
     public static GarpDelayTimerFired Instance { get; } = new();
+}
+
+/// <summary>Time for a master's periodic gratuitous ARPs (garp_master_refresh).</summary>
+public sealed record GarpRefreshTimerFired : VrrpEvent
+{
+    private GarpRefreshTimerFired()
+    {
+    }
+
+    public static GarpRefreshTimerFired Instance { get; } = new();
 }
 
 /// <summary>

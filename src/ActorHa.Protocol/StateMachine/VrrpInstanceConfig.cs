@@ -51,6 +51,12 @@ public sealed record VrrpInstanceConfig
     /// <summary>garp_lower_prio_repeat: gratuitous ARPs per batch when a master answers a lower-priority advert.</summary>
     public int GarpLowerPriorityRepeat { get; init; } = 5;
 
+    /// <summary>garp_master_refresh: how often a master repeats its gratuitous ARPs; zero (the default) never.</summary>
+    public TimeSpan GarpMasterRefresh { get; init; } = TimeSpan.Zero;
+
+    /// <summary>garp_master_refresh_repeat: gratuitous ARPs per refresh.</summary>
+    public int GarpMasterRefreshRepeat { get; init; } = 1;
+
     /// <summary>lower_prio_no_advert: a master ignores lower-priority adverts as RFC 5798 says, instead of answering.</summary>
     public bool LowerPriorityNoAdvert { get; init; }
 

@@ -11,6 +11,14 @@ public sealed record VrrpStep(VrrpInstanceState State, IReadOnlyList<VrrpEffect>
 /// preempt_delay, nopreempt, answering lower-priority adverts, the two-owners fallback. A pure, total function:
 /// no clock, no I/O, no exceptions; an event a state does not expect returns the state unchanged and no effects.
 /// </summary>
+/// <remarks>
+/// Where keepalived and the RFC differ we do what keepalived 2.2.7 does, because its peers and its users' runbooks
+/// expect it: a master answers a lower-priority advert (and an equal one from a lower address) with an advert and
+/// gratuitous ARPs unless lower_prio_no_advert; two owners are resolved by the receiver dropping to 254 rather
+/// than by address; preempt_delay only postpones preempting a lower-priority master that is actually advertising
+/// (never the first election, as keepalived has done since reverting its startup variant); only an owner with
+/// state MASTER skips the Master_Down_Timer, at startup and when a fault clears.
+/// </remarks>
 public static class VrrpStateMachine
 {
     public static VrrpStep Handle(VrrpInstanceState state, VrrpEvent evt, DateTimeOffset now)
@@ -34,6 +42,7 @@ public static class VrrpStateMachine
             (VrrpState.Master, AdvertReceived a) => OnMasterAdvert(state, a, now, fx),
             (VrrpState.Master, AdverTimerFired) => SendAdvertAndRearm(state, fx),
             (VrrpState.Master, GarpDelayTimerFired) => Emit(state, fx, new SendGratuitousArp(state.GarpDelayRepeat)),
+            (VrrpState.Master, GarpRefreshTimerFired) => RefreshGratuitousArps(state, fx),
             _ => state,
         };
         return new VrrpStep(next, fx);
@@ -184,6 +193,13 @@ public static class VrrpStateMachine
         return s;
     }
 
+    private static VrrpInstanceState RefreshGratuitousArps(VrrpInstanceState s, List<VrrpEffect> fx)
+    {
+        fx.Add(new SendGratuitousArp(s.Config.GarpMasterRefreshRepeat));
+        fx.Add(new ArmTimer(TimerName.GarpRefreshTimer, s.Config.GarpMasterRefresh));
+        return s;
+    }
+
     private static VrrpInstanceState Emit(VrrpInstanceState s, List<VrrpEffect> fx, VrrpEffect effect)
     {
         fx.Add(effect);
@@ -261,6 +277,7 @@ public static class VrrpStateMachine
             case VrrpState.Master:
                 fx.Add(new CancelTimer(TimerName.AdverTimer));
                 fx.Add(new CancelTimer(TimerName.GarpDelayTimer));
+                fx.Add(new CancelTimer(TimerName.GarpRefreshTimer));
                 fx.Add(new SendAdvert(VrrpPriority.Resign));
                 fx.Add(new Log(LogSeverity.Detail, LogText.SentZeroPriority(s.Config.Name)));
                 fx.Add(new Log(LogSeverity.Detail, LogText.RemovingVips(s.Config.Name)));
@@ -295,6 +312,11 @@ public static class VrrpStateMachine
             fx.Add(new ArmTimer(TimerName.GarpDelayTimer, config.GarpMasterDelay));
         }
 
+        if (config.GarpMasterRefresh > TimeSpan.Zero)
+        {
+            fx.Add(new ArmTimer(TimerName.GarpRefreshTimer, config.GarpMasterRefresh));
+        }
+
         fx.Add(new Notify(VrrpState.Master, reason));
         return s with
         {
@@ -315,6 +337,7 @@ public static class VrrpStateMachine
         {
             fx.Add(new CancelTimer(TimerName.AdverTimer));
             fx.Add(new CancelTimer(TimerName.GarpDelayTimer));
+            fx.Add(new CancelTimer(TimerName.GarpRefreshTimer));
             fx.Add(new Log(LogSeverity.Detail, LogText.RemovingVips(config.Name)));
             fx.Add(RemoveVips.Instance);
         }

@@ -18,7 +18,8 @@ public sealed class VrrpStateMachineProperties
              from intervalCs in Gen.Elements(0, 50, 100, 200, 5000)
              select (VrrpEvent)new AdvertReceived(IPAddress.Parse(sender), (byte)priority, intervalCs)),
         (30, Gen.Elements<VrrpEvent>(
-            MasterDownTimerFired.Instance, AdverTimerFired.Instance, PreemptDelayTimerFired.Instance, GarpDelayTimerFired.Instance)),
+            MasterDownTimerFired.Instance, AdverTimerFired.Instance, PreemptDelayTimerFired.Instance, GarpDelayTimerFired.Instance,
+            GarpRefreshTimerFired.Instance)),
         (20, Gen.Choose(-300, 300).Select(weight => (VrrpEvent)new PriorityChanged(weight))),
         (10, Gen.Constant<VrrpEvent>(new FaultRaised("tracked script chk"))),
         (10, Gen.Constant<VrrpEvent>(FaultCleared.Instance)),
@@ -28,7 +29,7 @@ public sealed class VrrpStateMachineProperties
         from priority in Gen.Choose(1, 255)
         from version in Gen.Elements(VrrpVersion.V2, VrrpVersion.V3)
         from intervalCs in Gen.Elements(100, 200)
-        from flags in Gen.Choose(0, 63)
+        from flags in Gen.Choose(0, 127)
         select new VrrpInstanceConfig
         {
             Name = "VI_1",
@@ -43,6 +44,7 @@ public sealed class VrrpStateMachineProperties
             LowerPriorityNoAdvert = (flags & 8) != 0,
             HigherPrioritySendAdvert = (flags & 16) != 0,
             AdoptMasterAdvertInterval = (flags & 32) != 0,
+            GarpMasterRefresh = (flags & 64) != 0 ? TimeSpan.FromSeconds(60) : TimeSpan.Zero,
         };
 
     private static readonly Arbitrary<(VrrpInstanceConfig Config, List<VrrpEvent> Events)> Scenarios =

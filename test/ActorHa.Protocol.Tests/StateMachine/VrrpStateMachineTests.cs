@@ -147,6 +147,18 @@ public sealed class VrrpStateMachineTests
     }
 
     [Fact]
+    public void Master_refreshes_gratuitous_arps_every_garp_master_refresh()
+    {
+        var config = Instance(100) with { GarpMasterRefresh = Seconds(60), GarpMasterRefreshRepeat = 2 };
+        var master = Step(Backup(config), MasterDownTimerFired.Instance);
+        Assert.Contains(new ArmTimer(TimerName.GarpRefreshTimer, Seconds(60)), master.Effects);
+
+        var refresh = Step(master.State, GarpRefreshTimerFired.Instance);
+        Assert.Equal([new SendGratuitousArp(2), new ArmTimer(TimerName.GarpRefreshTimer, Seconds(60))], refresh.Effects);
+        Assert.Empty(Step(Backup(config), GarpRefreshTimerFired.Instance).Effects);
+    }
+
+    [Fact]
     public void V3_backup_adopts_master_advert_interval()
     {
         var config = Instance(100) with { Version = VrrpVersion.V3 };
@@ -275,6 +287,7 @@ public sealed class VrrpStateMachineTests
                 new Transition(VrrpState.Master, VrrpState.Backup, TransitionReason.HigherPriorityAdvert, "(VI_1) Entering BACKUP STATE"),
                 new CancelTimer(TimerName.AdverTimer),
                 new CancelTimer(TimerName.GarpDelayTimer),
+                new CancelTimer(TimerName.GarpRefreshTimer),
                 new Log(LogSeverity.Detail, "(VI_1) removing VIPs."),
                 RemoveVips.Instance,
                 new ArmTimer(TimerName.MasterDownTimer, Mdi100),
@@ -375,6 +388,7 @@ public sealed class VrrpStateMachineTests
                 new Transition(VrrpState.Master, VrrpState.Stopped, TransitionReason.Shutdown, null),
                 new CancelTimer(TimerName.AdverTimer),
                 new CancelTimer(TimerName.GarpDelayTimer),
+                new CancelTimer(TimerName.GarpRefreshTimer),
                 new SendAdvert(0),
                 new Log(LogSeverity.Detail, "(VI_1) sent 0 priority"),
                 new Log(LogSeverity.Detail, "(VI_1) removing VIPs."),
@@ -400,7 +414,7 @@ public sealed class VrrpStateMachineTests
     public static TheoryData<VrrpEvent> AllEvents => new()
     {
         Startup.Instance, Advert(0), Advert(200), MasterDownTimerFired.Instance, AdverTimerFired.Instance,
-        PreemptDelayTimerFired.Instance, GarpDelayTimerFired.Instance, new PriorityChanged(10),
+        PreemptDelayTimerFired.Instance, GarpDelayTimerFired.Instance, GarpRefreshTimerFired.Instance, new PriorityChanged(10),
         new FaultRaised("eth0 down"), FaultCleared.Instance, Shutdown.Instance,
     };
 
