@@ -309,8 +309,10 @@ public sealed class VrrpStateMachineTests
     [Fact]
     public void Master_stays_master_on_equal_priority_from_lower_address()
     {
-        var step = Step(Master(Instance(100, "192.0.2.10")), Advert(100, "192.0.2.9"));
+        // keepalived 2.2.7 words it as a lower priority (observed), and answers it the same way.
+        var step = Step(Master(Instance(100, "192.0.2.3")), Advert(100, "192.0.2.2"));
         Assert.Equal(VrrpState.Master, step.State.State);
+        Assert.Equal(new Log(LogSeverity.Info, "(VI_1) Received advert from 192.0.2.2 with lower priority 100, ours 100, forcing new election"), step.Effects[0]);
         Assert.Contains(new SendAdvert(100), step.Effects);
     }
 
