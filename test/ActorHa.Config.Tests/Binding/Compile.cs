@@ -18,6 +18,6 @@ internal static class Compile
     }
 
     /// <summary>A minimal valid instance around the given lines, so a test shows only what it is about.</summary>
-    public static string Instance(string lines, string name = "VI_1") =>
-        $"vrrp_instance {name} {{\n  interface eth0\n  virtual_router_id 51\n{lines}\n  virtual_ipaddress {{\n    192.0.2.10/24\n  }}\n}}\n";
+    public static string Instance(string lines, string name = "VI_1", int vrid = 51, string vip = "192.0.2.10/24", string iface = "eth0") =>
+        $"vrrp_instance {name} {{\n  interface {iface}\n  virtual_router_id {vrid}\n{lines}\n  virtual_ipaddress {{\n    {vip}\n  }}\n}}\n";
 }
