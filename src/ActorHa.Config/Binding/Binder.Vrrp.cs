@@ -150,7 +150,7 @@ internal sealed partial class Binder
                     i = i with { DontTrackPrimary = Flag(st, who) };
                     break;
                 case "track_interface":
-                    i = i with { TrackInterface = [.. i.TrackInterface, .. TrackInterfaces(st, who)] };
+                    i = i with { TrackInterface = [.. i.TrackInterface, .. TrackInterfaces(st, who, name)] };
                     break;
                 case "track_script":
                     i = i with { TrackScript = [.. i.TrackScript, .. TrackScripts(st, who, name)] };
@@ -327,6 +327,13 @@ internal sealed partial class Binder
         {
             _d.Warning(preemptDelayAt!.Location, $"{who}preempt_delay is ignored with nopreempt");
             i = i with { PreemptDelay = TimeSpan.Zero };
+        }
+
+        if (i.Interface is { } own && i.TrackInterface.Any(t => t.Name == own))
+        {
+            // The instance's own interface already faults it when it goes down.
+            _d.Warning(_trackInterfaceAt[(i.Name, own)], $"{who}track_interface {own} is the instance's own interface, ignoring it");
+            i = i with { TrackInterface = [.. i.TrackInterface.Where(t => t.Name != own)] };
         }
 
         if (i.UseVmac is not null && i.IsUnicast && !i.VmacXmitBase)
@@ -535,12 +542,13 @@ internal sealed partial class Binder
     }
 
     /// <summary><c>track_interface { IF [weight N [reverse]] }</c>; weights -253..253.</summary>
-    private IEnumerable<TrackedInterface> TrackInterfaces(ConfStatement block, string who)
+    private IEnumerable<TrackedInterface> TrackInterfaces(ConfStatement block, string who, string owner)
     {
         foreach (var line in Block(block, who))
         {
             if (Weighted(line, who, "track_interface", 253) is var (weight, reverse, ok) && ok)
             {
+                _trackInterfaceAt.TryAdd((owner, line.Name), line.Location);
                 yield return new TrackedInterface(line.Name, weight ?? 0, reverse);
             }
         }
@@ -649,7 +657,7 @@ internal sealed partial class Binder
             return;
         }
 
-        var group = new SyncGroup(name, [], NotifyScripts.None, null, [], [], [], block.Location);
+        var group = new SyncGroup(name, [], NotifyScripts.None, null, [], [], [], false, block.Location);
         var unused = new List<ConfStatement>();
         foreach (var st in Block(block, who))
         {
@@ -670,13 +678,16 @@ internal sealed partial class Binder
                     group = group with { SmtpAlert = Bool(st, who) };
                     break;
                 case "track_interface":
-                    group = group with { TrackInterface = [.. group.TrackInterface, .. TrackInterfaces(st, who)] };
+                    group = group with { TrackInterface = [.. group.TrackInterface, .. TrackInterfaces(st, who, name)] };
                     break;
                 case "track_script":
                     group = group with { TrackScript = [.. group.TrackScript, .. TrackScripts(st, who, name)] };
                     break;
                 case "track_file":
                     group = group with { TrackFile = [.. group.TrackFile, .. TrackFiles(st, who)] };
+                    break;
+                case "sync_group_tracking_weight":
+                    group = group with { SyncGroupTrackingWeight = Flag(st, who) };
                     break;
                 case "global_tracking":
                     _d.Warning(st.Location, $"{who}global_tracking is deprecated, use track_interface, track_script and track_file on the sync group");

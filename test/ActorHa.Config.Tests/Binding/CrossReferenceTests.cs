@@ -110,6 +110,42 @@ public sealed class CrossReferenceTests
     }
 
     [Fact]
+    public void Tracking_weights_of_sync_group_members_are_ignored_as_keepalived_does()
+    {
+        var result = Compile.Text("""
+            global_defs {
+              enable_script_security
+            }
+            vrrp_script chk {
+              script /bin/true
+              weight -10
+            }
+            vrrp_sync_group VG_1 {
+              group {
+                VI_1
+                VI_2
+              }
+            }
+            """ + "\n" + Compile.Instance("  track_script {\n    chk\n  }\n  track_interface {\n    eth1 weight 5\n  }", "VI_1")
+            + Compile.Instance("", "VI_2", 52, "192.0.2.11/24"));
+        Assert.Equal(
+        [
+            "k.conf:18:5: warning: (VI_1) track_script chk weight ignored in sync group VG_1 (a failure faults the group)",
+            "k.conf:21:5: warning: (VI_1) track_interface eth1 weight ignored in sync group VG_1 (a failure faults the group)",
+        ], result.Messages());
+        Assert.Equal(0, result.Config.VrrpInstances[0].TrackScript[0].Weight);
+        Assert.Equal(0, result.Config.VrrpInstances[0].TrackInterface[0].Weight);
+    }
+
+    [Fact]
+    public void Tracking_the_instance_s_own_interface_is_ignored()
+    {
+        var result = Compile.Text(Compile.Instance("  track_interface {\n    eth0\n    eth1\n  }"));
+        Assert.Equal(["k.conf:5:5: warning: (VI_1) track_interface eth0 is the instance's own interface, ignoring it"], result.Messages());
+        Assert.Equal(["eth1"], result.Config.VrrpInstances[0].TrackInterface.Select(t => t.Name));
+    }
+
+    [Fact]
     public void Duplicate_instance_names_keep_the_first()
     {
         var result = Compile.Text(Compile.Instance("  priority 10", "VI_1") + Compile.Instance("  priority 20", "VI_1"));
@@ -123,7 +159,7 @@ public sealed class CrossReferenceTests
         var text = Compile.Instance("  track_interface {\n    eth9\n  }");
         Assert.Empty(Compile.Text(text).Messages());
         var result = Compile.Text(text, new HashSet<string>(StringComparer.Ordinal) { "eth0", "lo" });
-        Assert.Equal(["k.conf:1:1: warning: (VI_1) track_interface eth9 does not exist on this host"], result.Messages());
+        Assert.Equal(["k.conf:5:5: warning: (VI_1) track_interface eth9 does not exist on this host"], result.Messages());
         Assert.Equal(0, result.ExitCode);
     }
 

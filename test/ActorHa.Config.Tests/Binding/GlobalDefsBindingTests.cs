@@ -43,7 +43,7 @@ public sealed class GlobalDefsBindingTests
 
         Assert.Equal(["a@example.com", "b@example.com"], g.NotificationEmail);
         Assert.Equal("alert@example.com", g.NotificationEmailFrom);
-        Assert.Equal(new SmtpServer("192.0.2.25", 2525), g.SmtpServer);
+        Assert.Equal(new SmtpServer(IPAddress.Parse("192.0.2.25"), 2525), g.SmtpServer);
         Assert.Equal(TimeSpan.FromSeconds(30), g.SmtpConnectTimeout);
         Assert.True(g.EnableTraps);
         Assert.Equal("host163", g.RouterId);

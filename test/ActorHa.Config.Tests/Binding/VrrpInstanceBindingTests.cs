@@ -25,8 +25,8 @@ public sealed class VrrpInstanceBindingTests
               vmac_xmit_base
               dont_track_primary
               track_interface {
-                eth0
-                eth1 weight 10 reverse
+                eth1
+                eth2 weight 10 reverse
               }
               track_script {
                 chk_http_port weight -20
@@ -73,7 +73,7 @@ public sealed class VrrpInstanceBindingTests
         Assert.Equal(new UseVmac("vrrp51", null), i.UseVmac);
         Assert.True(i.VmacXmitBase);
         Assert.True(i.DontTrackPrimary);
-        Assert.Equal([new TrackedInterface("eth0", 0, false), new TrackedInterface("eth1", 10, true)], i.TrackInterface);
+        Assert.Equal([new TrackedInterface("eth1", 0, false), new TrackedInterface("eth2", 10, true)], i.TrackInterface);
         Assert.Equal([new TrackedScript("chk_http_port", -20, false)], i.TrackScript);
         Assert.Equal(IPAddress.Parse("192.0.2.163"), i.McastSrcIp);
         Assert.Equal(TimeSpan.FromSeconds(10), i.GarpMasterDelay);
