@@ -8,6 +8,10 @@ internal static class ActorHaCommand
     public static int Run(string[] args)
     {
         var root = new RootCommand("ActorHa: a keepalived-compatible VRRP and LVS daemon on Akka.NET");
-        return root.Parse(args).Invoke();
+        root.Subcommands.Add(DecodeCommand.Create());
+        // keepalived's flags on the bare command run the node, so `actorha -n -l -D -f FILE` works like keepalived.
+        RunCommand.Attach(root);
+        root.Subcommands.Add(RunCommand.Create());
+        return root.Parse(args.Length == 0 ? ["--help"] : args).Invoke();
     }
 }

@@ -1,0 +1,296 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using ActorHa.Node.Io;
+using ActorHa.Protocol.Vrrp;
+using Akka.Actor;
+using Akka.Event;
+
+namespace ActorHa.Node.Actors;
+
+/// <summary>
+/// /vrrp-io: the only owner of protocol-112 sockets. One receive socket per (interface, family), joined to the
+/// VRRP group there, sees every advert on that link, multicast and unicast alike; a send socket per (interface,
+/// family, source) carries our adverts with the source address the checksum was computed for. Received datagrams
+/// are parsed once here (structure only: size, TTL, version, type, checksum, count) and handed to the instance
+/// registered for (interface, family, VRID); policy (auth, VIP list, priorities) is the instance's business.
+/// Malformed packets are dropped and counted, and logged at most once per interface every <see cref="LogWindow"/>.
+/// </summary>
+internal sealed class VrrpSocketActor : ReceiveActor
+{
+    public static readonly TimeSpan LogWindow = TimeSpan.FromSeconds(10);
+
+    /// <summary>An instance announces where it listens and how it sends. <paramref name="Source"/> is the
+    /// address adverts leave from (mcast_src_ip / unicast_src_ip / primary address / link-local for IPv6).</summary>
+    public sealed record Register(
+        IActorRef Instance,
+        string InstanceName,
+        string Interface,
+        int IfIndex,
+        AddressFamily Family,
+        byte VirtualRouterId,
+        IPAddress Source,
+        IPAddress MulticastGroup,
+        bool V3ChecksumAsV2);
+
+    public sealed record Registered(string Interface, IPAddress Source);
+
+    public sealed record RegistrationFailed(string Reason);
+
+    public sealed record Unregister(IActorRef Instance);
+
+    /// <summary>Send one VRRP message (no IP header) to each destination (the group, or the unicast peers).</summary>
+    public sealed record Send(IActorRef Instance, byte[] Message, IReadOnlyList<IPAddress> Destinations);
+
+    /// <summary>A structurally valid advert for the instance; <see cref="Advert"/>'s addresses index into <see cref="Packet"/>.</summary>
+    public sealed record AdvertReceived(byte[] Packet, VrrpAdvert Advert, IPAddress Source, IPAddress Destination, int IfIndex);
+
+    /// <summary>An advert for this instance's VRID that failed the codec's checks.</summary>
+    public sealed record InvalidAdvertReceived(IPAddress Source, string Reason);
+
+    private sealed record Datagram(SocketKey Key, ReceivedDatagram Data);
+
+    private sealed record SocketFailed(SocketKey Key, string Reason);
+
+    private readonly record struct SocketKey(int IfIndex, AddressFamily Family);
+
+    private readonly record struct SendKey(int IfIndex, AddressFamily Family, IPAddress Source);
+
+    private readonly record struct Route(int IfIndex, AddressFamily Family, byte Vrid);
+
+    private sealed record Registration(Register Request, SendKey SendKey);
+
+    private sealed class ReceiveSide(RawVrrpSocket socket, string name)
+    {
+        public RawVrrpSocket Socket { get; } = socket;
+
+        public string Name { get; } = name;
+
+        public long Received { get; set; }
+
+        public long Invalid { get; set; }
+
+        public long UnknownVrid { get; set; }
+
+        public DateTime LastLogged { get; set; } = DateTime.MinValue;
+    }
+
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly Dictionary<SocketKey, ReceiveSide> _receivers = [];
+    private readonly Dictionary<SendKey, RawVrrpSocket> _senders = [];
+    private readonly Dictionary<Route, IActorRef> _routes = [];
+    private readonly Dictionary<IActorRef, Registration> _registrations = [];
+    private readonly Dictionary<byte, DateTime> _unknownVridLogged = [];
+    private readonly bool _v3ChecksumAsV2;
+
+    public VrrpSocketActor(bool v3ChecksumAsV2)
+    {
+        _v3ChecksumAsV2 = v3ChecksumAsV2;
+        Receive<Register>(OnRegister);
+        Receive<Unregister>(u => Remove(u.Instance));
+        Receive<Terminated>(t => Remove(t.ActorRef));
+        Receive<Send>(OnSend);
+        Receive<Datagram>(OnDatagram);
+        Receive<SocketFailed>(f => throw new IOException($"VRRP socket on ifindex {f.Key.IfIndex} failed: {f.Reason}"));
+        Receive<ActorTree.DescribeTree>(_ => ActorTree.Reply(Context, Describe()));
+    }
+
+    public static Props Props(bool v3ChecksumAsV2) => Akka.Actor.Props.Create(() => new VrrpSocketActor(v3ChecksumAsV2));
+
+    private string Describe() =>
+        _receivers.Count == 0
+            ? "no sockets"
+            : string.Join("; ", _receivers.Values.Select(r => string.Create(CultureInfo.InvariantCulture, $"{r.Name}: rx {r.Received}, invalid {r.Invalid}, unknown VRID {r.UnknownVrid}")))
+              + string.Create(CultureInfo.InvariantCulture, $"; {_senders.Count} send socket(s), {_routes.Count} instance(s)");
+
+    private void OnRegister(Register r)
+    {
+        var route = new Route(r.IfIndex, r.Family, r.VirtualRouterId);
+        if (_routes.TryGetValue(route, out var existing) && !existing.Equals(r.Instance))
+        {
+            Sender.Tell(new RegistrationFailed($"VRID {r.VirtualRouterId} is already used on {r.Interface} ({Family(r.Family)})"));
+            return;
+        }
+
+        try
+        {
+            var key = new SocketKey(r.IfIndex, r.Family);
+            if (!_receivers.ContainsKey(key))
+            {
+                var socket = RawVrrpSocket.Open(r.Family, r.Interface, r.IfIndex, null, r.MulticastGroup);
+                var self = Self;
+                socket.StartReceiving(d => self.Tell(new Datagram(key, d)), reason => self.Tell(new SocketFailed(key, reason)));
+                _receivers[key] = new ReceiveSide(socket, $"{r.Interface}/{Family(r.Family)}");
+                _log.Info("VRRP sockpool: [ifindex({0,3}), family({1}), proto(112), multicast, address({2})]", r.IfIndex, Family(r.Family), r.MulticastGroup);
+            }
+
+            var sendKey = new SendKey(r.IfIndex, r.Family, r.Source);
+            if (!_senders.ContainsKey(sendKey))
+            {
+                var sender = RawVrrpSocket.Open(r.Family, r.Interface, r.IfIndex, r.Source, null);
+                sender.DropEverythingReceived();
+                _senders[sendKey] = sender;
+            }
+
+            Remove(r.Instance);
+            _routes[route] = r.Instance;
+            _registrations[r.Instance] = new Registration(r, sendKey);
+            Context.Watch(r.Instance);
+            Sender.Tell(new Registered(r.Interface, r.Source));
+        }
+        catch (IOException e)
+        {
+            Sender.Tell(new RegistrationFailed(e.Message));
+        }
+    }
+
+    private void Remove(IActorRef instance)
+    {
+        if (!_registrations.Remove(instance, out var registration))
+        {
+            return;
+        }
+
+        Context.Unwatch(instance);
+        var r = registration.Request;
+        _routes.Remove(new Route(r.IfIndex, r.Family, r.VirtualRouterId));
+        if (_registrations.Values.All(x => x.SendKey != registration.SendKey) && _senders.Remove(registration.SendKey, out var sender))
+        {
+            sender.Dispose();
+        }
+
+        var key = new SocketKey(r.IfIndex, r.Family);
+        if (_registrations.Values.All(x => new SocketKey(x.Request.IfIndex, x.Request.Family) != key) && _receivers.Remove(key, out var receiver))
+        {
+            receiver.Socket.Dispose();
+        }
+    }
+
+    private void OnSend(Send s)
+    {
+        if (!_registrations.TryGetValue(s.Instance, out var registration) || !_senders.TryGetValue(registration.SendKey, out var socket))
+        {
+            _log.Warning("({0}) cannot send: not registered with vrrp-io", s.Instance.Path.Name);
+            return;
+        }
+
+        foreach (var destination in s.Destinations)
+        {
+            try
+            {
+                socket.Send(s.Message, destination);
+            }
+            catch (IOException e)
+            {
+                // A failed send (interface going down, no route to a unicast peer) is what the protocol tolerates:
+                // the peers' Master_Down_Timer decides. Log it; don't crash the socket owner.
+                _log.Warning("({0}) {1}", registration.Request.InstanceName, e.Message);
+            }
+        }
+    }
+
+    private void OnDatagram(Datagram d)
+    {
+        if (!_receivers.TryGetValue(d.Key, out var side))
+        {
+            return;
+        }
+
+        side.Received++;
+        var data = d.Data;
+        var options = new VrrpParseOptions { V3ChecksumAsV2 = _v3ChecksumAsV2 };
+        VrrpAdvert advert;
+        string? error;
+        IPAddress source;
+        IPAddress destination;
+        bool ok;
+        if (d.Key.Family == AddressFamily.InterNetwork)
+        {
+            ok = VrrpCodec.TryParseIPv4Datagram(data.Data, options, out advert, out var src4, out var dst4, out error);
+            source = src4.Value == 0 ? data.Source : src4.ToIPAddress();
+            destination = dst4.Value == 0 ? data.Destination : dst4.ToIPAddress();
+        }
+        else
+        {
+            ok = VrrpCodec.TryParseIPv6Payload(data.Data, data.HopLimit, data.Source, data.Destination, options, out advert, out error);
+            source = data.Source;
+            destination = data.Destination;
+        }
+
+        // The VRID sits at a fixed place even in a broken advert: use it to tell the instance concerned.
+        var vrid = ok ? advert.VirtualRouterId : PeekVrid(d.Key.Family, data.Data);
+        var target = vrid is { } v && _routes.TryGetValue(new Route(d.Key.IfIndex, d.Key.Family, v), out var instance) ? instance : null;
+        if (!ok)
+        {
+            side.Invalid++;
+            if (target is not null)
+            {
+                target.Tell(new InvalidAdvertReceived(source, error!));
+            }
+            else if (Due(side))
+            {
+                _log.Warning("bogus VRRP packet received on {0} from {1}: {2} ({3} invalid so far)", side.Name, source, error, side.Invalid);
+            }
+
+            return;
+        }
+
+        if (target is null)
+        {
+            side.UnknownVrid++;
+            var now = DateTime.UtcNow;
+            if (!_unknownVridLogged.TryGetValue(advert.VirtualRouterId, out var last) || now - last > LogWindow)
+            {
+                _unknownVridLogged[advert.VirtualRouterId] = now;
+                _log.Info("VRRP packet from {0} on {1} for VRID {2}: no instance configured for this VRID", source, side.Name, advert.VirtualRouterId);
+            }
+
+            return;
+        }
+
+        target.Tell(new AdvertReceived(data.Data, advert, source, destination, data.IfIndex));
+    }
+
+    private static bool Due(ReceiveSide side)
+    {
+        var now = DateTime.UtcNow;
+        if (now - side.LastLogged < LogWindow)
+        {
+            return false;
+        }
+
+        side.LastLogged = now;
+        return true;
+    }
+
+    private static byte? PeekVrid(AddressFamily family, byte[] data)
+    {
+        if (family == AddressFamily.InterNetworkV6)
+        {
+            return data.Length >= 2 ? data[1] : null;
+        }
+
+        if (data.Length < 20)
+        {
+            return null;
+        }
+
+        var ihl = (data[0] & 0x0F) * 4;
+        return data.Length > ihl + 1 ? data[ihl + 1] : null;
+    }
+
+    private static string Family(AddressFamily family) => family == AddressFamily.InterNetworkV6 ? "IPv6" : "IPv4";
+
+    protected override void PostStop()
+    {
+        foreach (var s in _senders.Values)
+        {
+            s.Dispose();
+        }
+
+        foreach (var r in _receivers.Values)
+        {
+            r.Socket.Dispose();
+        }
+    }
+}
