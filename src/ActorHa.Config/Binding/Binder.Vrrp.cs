@@ -28,7 +28,8 @@ internal sealed partial class Binder
         var who = $"({name}) ";
         if (_scripts.Exists(s => s.Name == name))
         {
-            _d.Error(block.Arguments[0].Location, $"{who}vrrp_script already defined, ignoring this one");
+            // keepalived says nothing here; a second definition is still almost always a copy-paste slip.
+            _d.Warning(block.Arguments[0].Location, $"{who}vrrp_script already defined, ignoring this one");
             return;
         }
 
@@ -127,7 +128,7 @@ internal sealed partial class Binder
         ConfStatement? priorityAt = null, vridAt = null, advertAt = null, versionAt = null, nopreemptAt = null, preemptDelayAt = null;
         ConfStatement? authAt = null, vmacAt = null;
         TimeSpan? advert = null;
-        var vipBlocks = new List<ConfStatement>();
+        var hasVipBlock = false;
         var unused = new List<ConfStatement>();
         foreach (var st in Block(block, who))
         {
@@ -213,7 +214,7 @@ internal sealed partial class Binder
                     i = i with { Authentication = BindAuthentication(st, who) ?? i.Authentication };
                     break;
                 case "virtual_ipaddress":
-                    vipBlocks.Add(st);
+                    hasVipBlock = true;
                     i = i with { VirtualIpaddress = [.. i.VirtualIpaddress, .. BindAddresses(st, who)] };
                     break;
                 case "virtual_ipaddress_excluded":
@@ -268,7 +269,7 @@ internal sealed partial class Binder
 
         ReportUnused(who, unused);
         i = i with { UnusedKeywords = [.. unused.Select(s => s.Name).Distinct(StringComparer.Ordinal)] };
-        i = CompleteInstance(i, who, block, priorityAt, vridAt, advertAt, advert, versionAt, nopreemptAt, preemptDelayAt, authAt, vmacAt, vipBlocks);
+        i = CompleteInstance(i, who, block, priorityAt, vridAt, advertAt, advert, versionAt, nopreemptAt, preemptDelayAt, authAt, vmacAt, hasVipBlock);
         _instances.Add(i);
     }
 
@@ -276,7 +277,7 @@ internal sealed partial class Binder
     private VrrpInstance CompleteInstance(
         VrrpInstance i, string who, ConfStatement block, ConfStatement? priorityAt, ConfStatement? vridAt, ConfStatement? advertAt,
         TimeSpan? advert, ConfStatement? versionAt, ConfStatement? nopreemptAt, ConfStatement? preemptDelayAt, ConfStatement? authAt,
-        ConfStatement? vmacAt, List<ConfStatement> vipBlocks)
+        ConfStatement? vmacAt, bool hasVipBlock)
     {
         if (vridAt is null)
         {
@@ -342,9 +343,9 @@ internal sealed partial class Binder
             i = i with { VmacXmitBase = true };
         }
 
-        if (i.VirtualIpaddress.Count == 0 && vipBlocks.Count == 0)
+        if (!hasVipBlock)
         {
-            _d.Error(block.Location, $"{who}no virtual_ipaddress; at least one is required");
+            _d.Warning(block.Location, $"{who}no virtual_ipaddress; at least one is sensible");
         }
 
         return i;
