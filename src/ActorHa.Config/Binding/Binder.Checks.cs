@@ -84,6 +84,15 @@ internal sealed partial class Binder
                 }
             }
 
+            if (!group.SyncGroupTrackingWeight)
+            {
+                foreach (var member in members)
+                {
+                    var index = _instances.FindIndex(i => i.Name == member);
+                    _instances[index] = WithoutTrackingWeights(_instances[index], group.Name);
+                }
+            }
+
             if (members.Count == 1)
             {
                 _d.Warning(group.Location, $"{who}sync group has only 1 member, which is probably not what you want");
@@ -91,6 +100,37 @@ internal sealed partial class Binder
 
             _syncGroups[k] = group with { Group = members };
         }
+    }
+
+    /// <summary>
+    /// A sync group moves its members together, so keepalived ignores their tracking weights: a failing tracked
+    /// script or interface then faults the group instead of lowering one member's priority.
+    /// </summary>
+    private VrrpInstance WithoutTrackingWeights(VrrpInstance i, string group)
+    {
+        var who = $"({i.Name}) ";
+        var weights = _scripts.ToDictionary(s => s.Name, s => s.Weight, StringComparer.Ordinal);
+        var scripts = i.TrackScript.Select(t =>
+        {
+            if ((t.Weight ?? weights.GetValueOrDefault(t.Name)) == 0)
+            {
+                return t;
+            }
+
+            _d.Warning(_trackScriptAt[(i.Name, t.Name)], $"{who}track_script {t.Name} weight ignored in sync group {group} (a failure faults the group)");
+            return t with { Weight = 0 };
+        }).ToList();
+        var interfaces = i.TrackInterface.Select(t =>
+        {
+            if (t.Weight == 0)
+            {
+                return t;
+            }
+
+            _d.Warning(_trackInterfaceAt[(i.Name, t.Name)], $"{who}track_interface {t.Name} weight ignored in sync group {group} (a failure faults the group)");
+            return t with { Weight = 0 };
+        }).ToList();
+        return i with { TrackScript = scripts, TrackInterface = interfaces };
     }
 
     /// <summary>
@@ -189,7 +229,7 @@ internal sealed partial class Binder
             Check(i.Interface, i.Location, $"{who}interface");
             foreach (var t in i.TrackInterface)
             {
-                Check(t.Name, i.Location, $"{who}track_interface");
+                Check(t.Name, _trackInterfaceAt[(i.Name, t.Name)], $"{who}track_interface");
             }
 
             foreach (var a in i.VirtualIpaddress.Concat(i.VirtualIpaddressExcluded))
@@ -207,7 +247,7 @@ internal sealed partial class Binder
         {
             foreach (var t in g.TrackInterface)
             {
-                Check(t.Name, g.Location, $"({g.Name}) track_interface");
+                Check(t.Name, _trackInterfaceAt[(g.Name, t.Name)], $"({g.Name}) track_interface");
             }
         }
 

@@ -139,14 +139,15 @@ internal sealed partial class Binder
 
     private SmtpServer? BindSmtpServer(ConfStatement st)
     {
-        var host = Text(st, "");
-        if (host is null)
+        // keepalived 2.2.7 takes an address only ("Invalid smtp server" for a name).
+        var address = Ip(st, "");
+        if (address is null)
         {
             return null;
         }
 
         var port = st.Arguments.Count > 1 ? Port(st.Arguments[1], "smtp_server") ?? 25 : 25;
-        return new SmtpServer(host, port);
+        return new SmtpServer(address, port);
     }
 
     private IPAddress? Multicast(ConfStatement st, AddressFamily family)

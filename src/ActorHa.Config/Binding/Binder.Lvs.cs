@@ -463,10 +463,10 @@ internal sealed partial class Binder
                     c = c with { MiscPath = c.MiscPath is null ? null : c.MiscPath with { User = Text(st, who), Group = st.Arguments.Count > 1 ? st.Arguments[1].Text : null } };
                     break;
                 case "payload":
-                    c = c with { Payload = string.Concat(st.Arguments.Select(a => a.Text)) };
+                    c = c with { Payload = string.Join(' ', st.Arguments.Select(a => a.Text)) };
                     break;
                 case "require_reply":
-                    c = c with { RequireReply = string.Concat(st.Arguments.Select(a => a.Text)) };
+                    c = c with { RequireReply = string.Join(' ', st.Arguments.Select(a => a.Text)) };
                     break;
                 case "min_reply_length":
                     c = c with { MinReplyLength = OptionalInt(st, who, 0, 65535) };

@@ -28,7 +28,8 @@ internal sealed partial class Binder
         var who = $"({name}) ";
         if (_scripts.Exists(s => s.Name == name))
         {
-            _d.Error(block.Arguments[0].Location, $"{who}vrrp_script already defined, ignoring this one");
+            // keepalived says nothing here; a second definition is still almost always a copy-paste slip.
+            _d.Warning(block.Arguments[0].Location, $"{who}vrrp_script already defined, ignoring this one");
             return;
         }
 
@@ -127,7 +128,7 @@ internal sealed partial class Binder
         ConfStatement? priorityAt = null, vridAt = null, advertAt = null, versionAt = null, nopreemptAt = null, preemptDelayAt = null;
         ConfStatement? authAt = null, vmacAt = null;
         TimeSpan? advert = null;
-        var vipBlocks = new List<ConfStatement>();
+        var hasVipBlock = false;
         var unused = new List<ConfStatement>();
         foreach (var st in Block(block, who))
         {
@@ -150,7 +151,7 @@ internal sealed partial class Binder
                     i = i with { DontTrackPrimary = Flag(st, who) };
                     break;
                 case "track_interface":
-                    i = i with { TrackInterface = [.. i.TrackInterface, .. TrackInterfaces(st, who)] };
+                    i = i with { TrackInterface = [.. i.TrackInterface, .. TrackInterfaces(st, who, name)] };
                     break;
                 case "track_script":
                     i = i with { TrackScript = [.. i.TrackScript, .. TrackScripts(st, who, name)] };
@@ -213,7 +214,7 @@ internal sealed partial class Binder
                     i = i with { Authentication = BindAuthentication(st, who) ?? i.Authentication };
                     break;
                 case "virtual_ipaddress":
-                    vipBlocks.Add(st);
+                    hasVipBlock = true;
                     i = i with { VirtualIpaddress = [.. i.VirtualIpaddress, .. BindAddresses(st, who)] };
                     break;
                 case "virtual_ipaddress_excluded":
@@ -268,7 +269,7 @@ internal sealed partial class Binder
 
         ReportUnused(who, unused);
         i = i with { UnusedKeywords = [.. unused.Select(s => s.Name).Distinct(StringComparer.Ordinal)] };
-        i = CompleteInstance(i, who, block, priorityAt, vridAt, advertAt, advert, versionAt, nopreemptAt, preemptDelayAt, authAt, vmacAt, vipBlocks);
+        i = CompleteInstance(i, who, block, priorityAt, vridAt, advertAt, advert, versionAt, nopreemptAt, preemptDelayAt, authAt, vmacAt, hasVipBlock);
         _instances.Add(i);
     }
 
@@ -276,7 +277,7 @@ internal sealed partial class Binder
     private VrrpInstance CompleteInstance(
         VrrpInstance i, string who, ConfStatement block, ConfStatement? priorityAt, ConfStatement? vridAt, ConfStatement? advertAt,
         TimeSpan? advert, ConfStatement? versionAt, ConfStatement? nopreemptAt, ConfStatement? preemptDelayAt, ConfStatement? authAt,
-        ConfStatement? vmacAt, List<ConfStatement> vipBlocks)
+        ConfStatement? vmacAt, bool hasVipBlock)
     {
         if (vridAt is null)
         {
@@ -329,15 +330,22 @@ internal sealed partial class Binder
             i = i with { PreemptDelay = TimeSpan.Zero };
         }
 
+        if (i.Interface is { } own && i.TrackInterface.Any(t => t.Name == own))
+        {
+            // The instance's own interface already faults it when it goes down.
+            _d.Warning(_trackInterfaceAt[(i.Name, own)], $"{who}track_interface {own} is the instance's own interface, ignoring it");
+            i = i with { TrackInterface = [.. i.TrackInterface.Where(t => t.Name != own)] };
+        }
+
         if (i.UseVmac is not null && i.IsUnicast && !i.VmacXmitBase)
         {
             _d.Error(vmacAt!.Location, $"{who}use_vmac with unicast_peer needs vmac_xmit_base, setting it");
             i = i with { VmacXmitBase = true };
         }
 
-        if (i.VirtualIpaddress.Count == 0 && vipBlocks.Count == 0)
+        if (!hasVipBlock)
         {
-            _d.Error(block.Location, $"{who}no virtual_ipaddress; at least one is required");
+            _d.Warning(block.Location, $"{who}no virtual_ipaddress; at least one is sensible");
         }
 
         return i;
@@ -535,12 +543,13 @@ internal sealed partial class Binder
     }
 
     /// <summary><c>track_interface { IF [weight N [reverse]] }</c>; weights -253..253.</summary>
-    private IEnumerable<TrackedInterface> TrackInterfaces(ConfStatement block, string who)
+    private IEnumerable<TrackedInterface> TrackInterfaces(ConfStatement block, string who, string owner)
     {
         foreach (var line in Block(block, who))
         {
             if (Weighted(line, who, "track_interface", 253) is var (weight, reverse, ok) && ok)
             {
+                _trackInterfaceAt.TryAdd((owner, line.Name), line.Location);
                 yield return new TrackedInterface(line.Name, weight ?? 0, reverse);
             }
         }
@@ -649,7 +658,7 @@ internal sealed partial class Binder
             return;
         }
 
-        var group = new SyncGroup(name, [], NotifyScripts.None, null, [], [], [], block.Location);
+        var group = new SyncGroup(name, [], NotifyScripts.None, null, [], [], [], false, block.Location);
         var unused = new List<ConfStatement>();
         foreach (var st in Block(block, who))
         {
@@ -670,13 +679,16 @@ internal sealed partial class Binder
                     group = group with { SmtpAlert = Bool(st, who) };
                     break;
                 case "track_interface":
-                    group = group with { TrackInterface = [.. group.TrackInterface, .. TrackInterfaces(st, who)] };
+                    group = group with { TrackInterface = [.. group.TrackInterface, .. TrackInterfaces(st, who, name)] };
                     break;
                 case "track_script":
                     group = group with { TrackScript = [.. group.TrackScript, .. TrackScripts(st, who, name)] };
                     break;
                 case "track_file":
                     group = group with { TrackFile = [.. group.TrackFile, .. TrackFiles(st, who)] };
+                    break;
+                case "sync_group_tracking_weight":
+                    group = group with { SyncGroupTrackingWeight = Flag(st, who) };
                     break;
                 case "global_tracking":
                     _d.Warning(st.Location, $"{who}global_tracking is deprecated, use track_interface, track_script and track_file on the sync group");

@@ -26,6 +26,7 @@ internal sealed partial class Binder(DiagnosticBag diagnostics, ConfigBindOption
     /// <summary>Where things were written, for cross-reference messages after all blocks are read.</summary>
     private readonly Dictionary<string, SourceLocation> _vridAt = new(StringComparer.Ordinal);
     private readonly Dictionary<(string Owner, string Script), SourceLocation> _trackScriptAt = [];
+    private readonly Dictionary<(string Owner, string Interface), SourceLocation> _trackInterfaceAt = [];
     private readonly Dictionary<(string Group, string Member), SourceLocation> _memberAt = [];
     private readonly List<SourceLocation> _scriptsUsedAt = [];
 

@@ -138,8 +138,8 @@ internal static class Keywords
     public static readonly BlockKeywords SyncGroup = new(
         "vrrp_sync_group",
         ["group", "notify_master", "notify_backup", "notify_fault", "notify_stop", "notify_deleted", "notify", "smtp_alert",
-            "track_interface", "track_script", "track_file", "global_tracking"],
-        ["sync_group_tracking_weight", "track_process", "track_bfd", "notify_priority_changes"]);
+            "track_interface", "track_script", "track_file", "global_tracking", "sync_group_tracking_weight"],
+        [ "track_process", "track_bfd", "notify_priority_changes"]);
 
     public static readonly BlockKeywords VirtualServer = new(
         "virtual_server",

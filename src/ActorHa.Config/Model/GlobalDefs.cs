@@ -3,8 +3,8 @@ using ActorHa.Config.Diagnostics;
 
 namespace ActorHa.Config.Model;
 
-/// <summary><c>smtp_server host [port]</c>; the host may be a name or an address.</summary>
-public sealed record SmtpServer(string Host, int Port = 25);
+/// <summary><c>smtp_server IP [PORT]</c>.</summary>
+public sealed record SmtpServer(IPAddress Address, int Port = 25);
 
 /// <summary><c>notify_fifo</c> / <c>vrrp_notify_fifo</c>: the FIFO path and the script keepalived starts to read it.</summary>
 public sealed record NotifyFifo(string Path, NotifyScript? Script);

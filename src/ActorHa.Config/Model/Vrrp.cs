@@ -98,7 +98,8 @@ public sealed record VrrpInstance(
 
 /// <summary>
 /// <c>vrrp_sync_group</c>: instances that change state together. Members are names of vrrp_instances that
-/// exist (the binder drops the others with an error) and that belong to no other group.
+/// exist (the binder drops the others with an error) and that belong to no other group. Members' tracking
+/// weights are ignored (a failure faults the whole group) unless <see cref="SyncGroupTrackingWeight"/> is set.
 /// </summary>
 public sealed record SyncGroup(
     string Name,
@@ -108,4 +109,5 @@ public sealed record SyncGroup(
     IReadOnlyList<TrackedInterface> TrackInterface,
     IReadOnlyList<TrackedScript> TrackScript,
     IReadOnlyList<TrackedFile> TrackFile,
+    bool SyncGroupTrackingWeight,
     SourceLocation Location);
