@@ -82,11 +82,8 @@ internal sealed class VrrpSocketActor : ReceiveActor
     private readonly Dictionary<Route, IActorRef> _routes = [];
     private readonly Dictionary<IActorRef, Registration> _registrations = [];
     private readonly Dictionary<byte, DateTime> _unknownVridLogged = [];
-    private readonly bool _v3ChecksumAsV2;
-
-    public VrrpSocketActor(bool v3ChecksumAsV2)
+    public VrrpSocketActor()
     {
-        _v3ChecksumAsV2 = v3ChecksumAsV2;
         Receive<Register>(OnRegister);
         Receive<Unregister>(u => Remove(u.Instance));
         Receive<Terminated>(t => Remove(t.ActorRef));
@@ -96,7 +93,7 @@ internal sealed class VrrpSocketActor : ReceiveActor
         Receive<ActorTree.DescribeTree>(_ => ActorTree.Reply(Context, Describe()));
     }
 
-    public static Props Props(bool v3ChecksumAsV2) => Akka.Actor.Props.Create(() => new VrrpSocketActor(v3ChecksumAsV2));
+    public static Props Props() => Akka.Actor.Props.Create(() => new VrrpSocketActor());
 
     private string Describe() =>
         _receivers.Count == 0
@@ -199,7 +196,7 @@ internal sealed class VrrpSocketActor : ReceiveActor
 
         side.Received++;
         var data = d.Data;
-        var options = new VrrpParseOptions { V3ChecksumAsV2 = _v3ChecksumAsV2 };
+        var options = VrrpParseOptions.Default;
         VrrpAdvert advert;
         string? error;
         IPAddress source;

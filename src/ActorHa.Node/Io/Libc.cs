@@ -10,6 +10,10 @@ internal static unsafe partial class Libc
 {
     public const int AF_INET = 2;
     public const int AF_INET6 = 10;
+    public const int AF_NETLINK = 16;
+    public const int AF_PACKET = 17;
+    public const int NETLINK_ROUTE = 0;
+    public const int SO_RCVTIMEO = 20;
     public const int SOCK_RAW = 3;
     public const int SOCK_CLOEXEC = 0x80000;
     public const int SOL_SOCKET = 1;
@@ -77,6 +81,12 @@ internal static unsafe partial class Libc
 
     [LibraryImport("libc", EntryPoint = "sendto", SetLastError = true)]
     public static partial nint SendTo(int fd, void* buffer, nuint length, int flags, void* address, uint addressLength);
+
+    [LibraryImport("libc", EntryPoint = "recv", SetLastError = true)]
+    public static partial nint Recv(int fd, void* buffer, nuint length, int flags);
+
+    [LibraryImport("libc", EntryPoint = "if_nametoindex", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial uint IfNameToIndex(string name);
 
     [LibraryImport("libc", EntryPoint = "recvmsg", SetLastError = true)]
     public static partial nint RecvMsg(int fd, MsgHdr* message, int flags);

@@ -1,0 +1,87 @@
+using ActorHa.Config.Model;
+using Akka.Actor;
+using Akka.Event;
+
+namespace ActorHa.Node.Actors;
+
+/// <summary>
+/// /vrrp/&lt;group&gt;: a vrrp_sync_group, or the implicit group of one for an instance outside any group. It
+/// creates and supervises its member instances and stops them together.
+/// </summary>
+internal sealed class SyncGroupActor : ReceiveActor
+{
+    public sealed record Settings(string Name, bool Implicit, IReadOnlyList<VrrpInstance> Members, GlobalDefs Globals, IActorRef VrrpIo, IActorRef Kernel, IActorRef Notifier);
+
+    public sealed record Stop
+    {
+        public static readonly Stop Instance = new();
+
+        private Stop()
+        {
+        }
+    }
+
+    public sealed record Stopped(string Group);
+
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly Settings _settings;
+    private readonly HashSet<string> _stopping = new(StringComparer.Ordinal);
+    private IActorRef? _stopRequester;
+
+    public SyncGroupActor(Settings settings)
+    {
+        _settings = settings;
+        Receive<Stop>(_ => OnStop());
+        Receive<VrrpInstanceActor.Stopped>(s =>
+        {
+            _stopping.Remove(s.Instance);
+            if (_stopping.Count == 0)
+            {
+                FinishStop();
+            }
+        });
+        Receive<ActorTree.DescribeTree>(_ => ActorTree.Reply(Context, _settings.Implicit ? "(instance without sync group)" : $"vrrp_sync_group, {_settings.Members.Count} member(s)"));
+    }
+
+    public static Props Props(Settings settings) => Akka.Actor.Props.Create(() => new SyncGroupActor(settings));
+
+    protected override void PreStart()
+    {
+        foreach (var member in _settings.Members)
+        {
+            Context.ActorOf(
+                VrrpInstanceActor.Props(new VrrpInstanceActor.Settings(member, _settings.Globals, _settings.VrrpIo, _settings.Kernel, _settings.Notifier)),
+                ActorNames.Safe(member.Name));
+        }
+    }
+
+    private void OnStop()
+    {
+        _stopRequester = Sender;
+        foreach (var child in Context.GetChildren())
+        {
+            _stopping.Add(child.Path.Name);
+            child.Tell(VrrpInstanceActor.Stop.Instance);
+        }
+
+        if (_stopping.Count == 0)
+        {
+            FinishStop();
+        }
+    }
+
+    private void FinishStop()
+    {
+        _stopRequester?.Tell(new Stopped(_settings.Name));
+        _stopRequester = null;
+    }
+
+    // An instance that throws restarts: its state machine starts over in BACKUP (never MASTER), as after a crash
+    // keepalived's instance would re-elect. Ten failures a minute means something is broken; then it stops.
+    protected override SupervisorStrategy SupervisorStrategy() =>
+        new OneForOneStrategy(10, TimeSpan.FromMinutes(1), ex =>
+        {
+            _log.Error(ex, "instance actor failed; restarting it as BACKUP");
+            return Directive.Restart;
+        });
+}

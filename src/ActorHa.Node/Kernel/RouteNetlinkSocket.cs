@@ -1,0 +1,89 @@
+using System.Buffers.Binary;
+using System.Runtime.InteropServices;
+using ActorHa.Node.Io;
+using ActorHa.Protocol.Netlink;
+
+namespace ActorHa.Node.Kernel;
+
+/// <summary>
+/// A NETLINK_ROUTE socket for requests: send one message, wait for the kernel's ACK or error. .NET has no netlink
+/// address family, so the socket is made and driven through libc. Requests are synchronous and take microseconds;
+/// a receive timeout bounds a kernel that never answers.
+/// </summary>
+internal sealed unsafe class RouteNetlinkSocket : IDisposable
+{
+    private readonly int _fd;
+    private uint _sequence = (uint)Environment.TickCount;
+
+    public RouteNetlinkSocket()
+    {
+        _fd = Libc.Socket(Libc.AF_NETLINK, Libc.SOCK_RAW | Libc.SOCK_CLOEXEC, Libc.NETLINK_ROUTE);
+        if (_fd < 0)
+        {
+            throw new IOException($"cannot open rtnetlink socket: {Libc.LastError()}");
+        }
+
+        var address = stackalloc byte[12];
+        new Span<byte>(address, 12).Clear();
+        BinaryPrimitives.WriteUInt16LittleEndian(new Span<byte>(address, 2), Libc.AF_NETLINK);
+        if (Libc.Bind(_fd, address, 12) != 0)
+        {
+            var error = Libc.LastError();
+            Libc.Close(_fd);
+            throw new IOException($"cannot bind rtnetlink socket: {error}");
+        }
+
+        // struct timeval { long sec; long usec; }: two seconds, then the request is reported as timed out.
+        var timeout = stackalloc long[2];
+        timeout[0] = 2;
+        timeout[1] = 0;
+        Libc.SetSockOpt(_fd, Libc.SOL_SOCKET, Libc.SO_RCVTIMEO, timeout, 16);
+    }
+
+    public uint NextSequence() => ++_sequence;
+
+    /// <summary>Sends <paramref name="request"/> (built with sequence <paramref name="sequence"/>); returns 0 or the errno.</summary>
+    public int Request(byte[] request, uint sequence)
+    {
+        var kernel = stackalloc byte[12];
+        new Span<byte>(kernel, 12).Clear();
+        BinaryPrimitives.WriteUInt16LittleEndian(new Span<byte>(kernel, 2), Libc.AF_NETLINK);
+        fixed (byte* p = request)
+        {
+            if (Libc.SendTo(_fd, p, (nuint)request.Length, 0, kernel, 12) < 0)
+            {
+                return Marshal.GetLastPInvokeError();
+            }
+        }
+
+        var buffer = new byte[8192];
+        for (var attempts = 0; attempts < 16; attempts++)
+        {
+            nint n;
+            fixed (byte* b = buffer)
+            {
+                n = Libc.Recv(_fd, b, (nuint)buffer.Length, 0);
+            }
+
+            if (n < 0)
+            {
+                var errno = Marshal.GetLastPInvokeError();
+                if (errno == Libc.EINTR)
+                {
+                    continue;
+                }
+
+                return errno;
+            }
+
+            if (RtnlMessages.ReadAck(buffer.AsSpan(0, (int)n), sequence) is { } result)
+            {
+                return result;
+            }
+        }
+
+        return Libc.EAGAIN;
+    }
+
+    public void Dispose() => Libc.Close(_fd);
+}
