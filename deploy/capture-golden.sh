@@ -23,7 +23,7 @@ for c in keepalived tcpdump ip python3; do command -v "$c" >/dev/null || die "$c
 TAG=ahg-$$
 NS_SW=$TAG-sw NS_A=$TAG-a NS_B=$TAG-b NS_C=$TAG-c
 WORK=$(mktemp -d /tmp/ahg-golden.XXXXXX)
-KA_VERSION=$(keepalived --version 2>&1 | head -n1)
+KA_VERSION=$(keepalived --version 2>&1 | sed -n 1p)
 CREATED_NS=()
 declare -A KA_PID=()   # keepalived parent process id by run name, for the runs still alive
 TD_PID=""
@@ -33,7 +33,7 @@ ka_child_pid() { # the VRRP child's pid from the -r file we gave it, if it is st
     local f=$WORK/$1.vpid pid
     [[ -s $f ]] || return 0
     pid=$(<"$f")
-    if [[ -r /proc/$pid/cmdline ]] && tr '\0' ' ' <"/proc/$pid/cmdline" | grep -qF "$WORK/$1.conf"; then
+    if [[ -r /proc/$pid/cmdline && $(tr '\0' ' ' <"/proc/$pid/cmdline") == *"$WORK/$1.conf"* ]]; then
         echo "$pid"
     fi
 }
