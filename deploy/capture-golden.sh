@@ -23,7 +23,7 @@ for c in keepalived tcpdump ip python3; do command -v "$c" >/dev/null || die "$c
 TAG=ahg-$$
 NS_SW=$TAG-sw NS_A=$TAG-a NS_B=$TAG-b NS_C=$TAG-c
 WORK=$(mktemp -d /tmp/ahg-golden.XXXXXX)
-KA_VERSION=$(keepalived --version 2>&1 | head -n1)
+KA_VERSION=$(keepalived --version 2>&1 | sed -n 1p)
 CREATED_NS=()
 declare -A KA_PID=()   # keepalived parent process id by run name, for the runs still alive
 TD_PID=""
@@ -33,7 +33,7 @@ ka_child_pid() { # the VRRP child's pid from the -r file we gave it, if it is st
     local f=$WORK/$1.vpid pid
     [[ -s $f ]] || return 0
     pid=$(<"$f")
-    if [[ -r /proc/$pid/cmdline ]] && tr '\0' ' ' <"/proc/$pid/cmdline" | grep -qF "$WORK/$1.conf"; then
+    if [[ -r /proc/$pid/cmdline && $(tr '\0' ' ' <"/proc/$pid/cmdline") == *"$WORK/$1.conf"* ]]; then
         echo "$pid"
     fi
 }
@@ -269,42 +269,6 @@ run_case() { # case select mode note [garp|na]
     esac
 }
 
-mkdir -p "$OUT"
-lab_up
-cat >"$LOGCAT" <<EOF
-# keepalived log lines, as ActorHa must reproduce them
-# $KA_VERSION, run as: ip netns exec <ns> keepalived -n -l -D -G -f <conf> -p <pid> -r <vpid> --vrrp
-# Written by: bash deploy/capture-golden.sh. Timestamps ("Sun Nov 22 22:41:14 2026: ") are stripped;
-# <pid>, <work> (temporary folder), <kernel> and <t> (CPU times) are masked. Lines starting with
-# "-- [lab]" are the script's own markers, written into the same log at the moment it acted.
-# Lab: node a = 192.0.2.1 (eth0, MAC 00:00:5e:00:53:01), node b = 192.0.2.2, injector c = 192.0.2.3.
-# Unless a section says otherwise the instance is VI_1, VRID 51, advert_int 1, VIP 192.0.2.100.
-EOF
-
-FAILED=()
-# step name function args...: a failed step is recorded, its leftovers stopped, and the run goes on
-step() {
-    local name=$1 r
-    shift
-    if ! "$@"; then
-        FAILED+=("$name")
-        for r in "${!KA_PID[@]}"; do ka_term "$r"; done
-        [[ -z $TD_PID ]] || cap_stop
-    fi
-}
-
-step v2-mcast-noauth run_case v2-mcast-noauth "$IP4_ADVERT" ip "IPv4 datagram from the IP header (20) + VRRPv2 advert" garp
-step v2-mcast-pass run_case v2-mcast-pass "$IP4_ADVERT" ip "IPv4 datagram from the IP header (20) + VRRPv2 advert"
-step v2-mcast-pass-long run_case v2-mcast-pass-long "$IP4_ADVERT" ip "IPv4 datagram from the IP header (20) + VRRPv2 advert; auth_pass truncated to 8 bytes"
-step v2-unicast run_case v2-unicast "$IP4_ADVERT and dst host 192.0.2.2" ip "IPv4 datagram from the IP header (20) + VRRPv2 advert"
-step v2-prio0 run_case v2-prio0 'ip proto 112 and ip[22] == 0' ip "IPv4 datagram from the IP header (20) + VRRPv2 advert with priority 0, sent on SIGTERM"
-step v2-ah run_case v2-ah 'ip proto 51' ip "IPv4 datagram from the IP header (20) + AH header (24) + VRRPv2 advert"
-step v3-ipv4-mcast run_case v3-ipv4-mcast "$IP4_ADVERT" ip "IPv4 datagram from the IP header (20) + VRRPv3 advert"
-step v3-ipv4-mcast-int0.1 run_case v3-ipv4-mcast-int0.1 "$IP4_ADVERT" ip "IPv4 datagram from the IP header (20) + VRRPv3 advert, Max Adver Int 10 centiseconds"
-step v3-ipv4-unicast run_case v3-ipv4-unicast "$IP4_ADVERT and dst host 192.0.2.2" ip "IPv4 datagram from the IP header (20) + VRRPv3 advert"
-step v3-ipv4-unicast-old-checksum run_case v3-ipv4-unicast-old-checksum "$IP4_ADVERT and dst host 192.0.2.2" ip "IPv4 datagram from the IP header (20) + VRRPv3 advert, checksum in the pre-1.3.6 keepalived style (old_unicast_checksum)"
-step v3-ipv6-mcast run_case v3-ipv6-mcast 'ip6 proto 112 and ip6[42] != 0' ip "IPv6 header (40) + VRRPv3 advert" na
-
 # --- two-node and injected-packet scenarios, for the log catalogue -------------------------------
 scenario_failover() {
     echo "scenario failover (preemption, SIGKILL, SIGTERM)"
@@ -506,6 +470,44 @@ scenario_unsupported_keyword() {
     catalogue "config test: global_defs vrrp_v3_checksum_as_v2 (not a keepalived 2.2.7 keyword)" \
         "keepalived -t -l -G -f <conf> with that keyword in global_defs." "$r:keepalived -t"
 }
+
+# --- the run --------------------------------------------------------------------------------------
+mkdir -p "$OUT"
+lab_up
+cat >"$LOGCAT" <<EOF
+# keepalived log lines, as ActorHa must reproduce them
+# $KA_VERSION, run as: ip netns exec <ns> keepalived -n -l -D -G -f <conf> -p <pid> -r <vpid> --vrrp
+# Written by: bash deploy/capture-golden.sh. Timestamps ("Sun Nov 22 22:41:14 2026: ") are stripped;
+# <pid>, <work> (temporary folder), <kernel> and <t> (CPU times) are masked. Lines starting with
+# "-- [lab]" are the script's own markers, written into the same log at the moment it acted.
+# Lab: node a = 192.0.2.1 (eth0, MAC 00:00:5e:00:53:01), node b = 192.0.2.2, injector c = 192.0.2.3.
+# Unless a section says otherwise the instance is VI_1, VRID 51, advert_int 1, VIP 192.0.2.100.
+EOF
+
+FAILED=()
+# step name function args...: a failed step is recorded, its leftovers stopped, and the run goes on
+step() {
+    local name=$1 r
+    shift
+    if ! "$@"; then
+        FAILED+=("$name")
+        for r in "${!KA_PID[@]}"; do ka_term "$r"; done
+        [[ -z $TD_PID ]] || cap_stop
+    fi
+}
+
+step v2-mcast-noauth run_case v2-mcast-noauth "$IP4_ADVERT" ip "IPv4 datagram from the IP header (20) + VRRPv2 advert" garp
+step v2-mcast-pass run_case v2-mcast-pass "$IP4_ADVERT" ip "IPv4 datagram from the IP header (20) + VRRPv2 advert"
+step v2-mcast-pass-long run_case v2-mcast-pass-long "$IP4_ADVERT" ip "IPv4 datagram from the IP header (20) + VRRPv2 advert; auth_pass truncated to 8 bytes"
+step v2-unicast run_case v2-unicast "$IP4_ADVERT and dst host 192.0.2.2" ip "IPv4 datagram from the IP header (20) + VRRPv2 advert"
+step v2-prio0 run_case v2-prio0 'ip proto 112 and ip[22] == 0' ip "IPv4 datagram from the IP header (20) + VRRPv2 advert with priority 0, sent on SIGTERM"
+step v2-ah run_case v2-ah 'ip proto 51' ip "IPv4 datagram from the IP header (20) + AH header (24) + VRRPv2 advert"
+step v3-ipv4-mcast run_case v3-ipv4-mcast "$IP4_ADVERT" ip "IPv4 datagram from the IP header (20) + VRRPv3 advert"
+step v3-ipv4-mcast-int0.1 run_case v3-ipv4-mcast-int0.1 "$IP4_ADVERT" ip "IPv4 datagram from the IP header (20) + VRRPv3 advert, Max Adver Int 10 centiseconds"
+step v3-ipv4-unicast run_case v3-ipv4-unicast "$IP4_ADVERT and dst host 192.0.2.2" ip "IPv4 datagram from the IP header (20) + VRRPv3 advert"
+step v3-ipv4-unicast-old-checksum run_case v3-ipv4-unicast-old-checksum "$IP4_ADVERT and dst host 192.0.2.2" ip "IPv4 datagram from the IP header (20) + VRRPv3 advert, checksum in the pre-1.3.6 keepalived style (old_unicast_checksum)"
+step v3-ipv6-mcast run_case v3-ipv6-mcast 'ip6 proto 112 and ip6[42] != 0' ip "IPv6 header (40) + VRRPv3 advert" na
+
 
 step failover scenario_failover
 { global ahg_a; instance BACKUP 100 "advert_int 1" "$AUTH_1234" "$VIP1"; } >"$WORK/peer-password-a.conf"

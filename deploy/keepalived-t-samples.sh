@@ -120,7 +120,7 @@ TABLE_HEAD='| file | exit code | messages |
     cat <<EOF
 # keepalived -t verdicts
 
-What Debian's $(keepalived --version 2>&1 | head -n1) says about configs when asked to check them.
+What Debian's $(keepalived --version 2>&1 | sed -n 1p) says about configs when asked to check them.
 Written by \`sudo bash deploy/keepalived-t-samples.sh [--seeds DIR]\`: each file is run as
 \`ip netns exec <ns> keepalived -t -l -D -f <file>\` (working directory a temporary folder) in a
 throwaway namespace that has eth0..eth3 (eth0 192.0.2.10/24, eth1 198.51.100.10/24,
