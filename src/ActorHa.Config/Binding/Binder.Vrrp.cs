@@ -253,6 +253,7 @@ internal sealed partial class Binder
                     i = i with { Accept = !Flag(st, who) };
                     break;
                 case "native_ipv6":
+                    _d.Warning(st.Location, $"{who}native_ipv6 is deprecated, the virtual addresses decide the family");
                     i = i with { NativeIpv6 = Flag(st, who) };
                     break;
                 case "strict_mode":
