@@ -30,8 +30,7 @@ internal sealed class VrrpSocketActor : ReceiveActor
         AddressFamily Family,
         byte VirtualRouterId,
         IPAddress Source,
-        IPAddress MulticastGroup,
-        bool V3ChecksumAsV2);
+        IPAddress MulticastGroup);
 
     public sealed record Registered(string Interface, IPAddress Source);
 
@@ -39,8 +38,9 @@ internal sealed class VrrpSocketActor : ReceiveActor
 
     public sealed record Unregister(IActorRef Instance);
 
-    /// <summary>Send one VRRP message (no IP header) to each destination (the group, or the unicast peers).</summary>
-    public sealed record Send(IActorRef Instance, byte[] Message, IReadOnlyList<IPAddress> Destinations);
+    /// <summary>Send VRRP messages (no IP header), each to its destination: the group, or each unicast peer (a v3
+    /// checksum covers the destination, so every peer gets its own message).</summary>
+    public sealed record Send(IActorRef Instance, IReadOnlyList<(IPAddress Destination, byte[] Message)> Messages);
 
     /// <summary>A structurally valid advert for the instance; <see cref="Advert"/>'s addresses index into <see cref="Packet"/>.</summary>
     public sealed record AdvertReceived(byte[] Packet, VrrpAdvert Advert, IPAddress Source, IPAddress Destination, int IfIndex);
@@ -174,11 +174,11 @@ internal sealed class VrrpSocketActor : ReceiveActor
             return;
         }
 
-        foreach (var destination in s.Destinations)
+        foreach (var (destination, message) in s.Messages)
         {
             try
             {
-                socket.Send(s.Message, destination);
+                socket.Send(message, destination);
             }
             catch (IOException e)
             {

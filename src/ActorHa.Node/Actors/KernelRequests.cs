@@ -1,0 +1,37 @@
+using System.Net;
+using ActorHa.Config.Model;
+
+namespace ActorHa.Node.Actors;
+
+/// <summary>
+/// What VRRP instances ask of /kernel, in their own terms: a set of virtual addresses (and routes) present or
+/// absent, gratuitous ARP / unsolicited NA frames out of an interface. The kernel actor turns these into netlink
+/// requests and answers <see cref="Done"/> to the sender once the kernel confirmed (or refused) each one.
+/// </summary>
+internal static class KernelRequests
+{
+    /// <summary>A virtual address as it is installed: <c>ip addr add ADDRESS/LEN [brd B] dev DEV [scope S] [label L]</c>.</summary>
+    public sealed record Vip(IpPrefix Address, string Device, IPAddress? Broadcast, string? Scope, string? Label)
+    {
+        public override string ToString() => $"{Address} dev {Device}";
+
+        public static Vip From(AddressEntry entry, string defaultDevice) =>
+            new(entry.Address, entry.Device ?? defaultDevice, entry.Broadcast, entry.Scope, entry.Label);
+    }
+
+    /// <summary>A virtual route: <c>ip route add ...</c> as written in virtual_routes.</summary>
+    public sealed record VRoute(RouteEntry Route, string? DefaultDevice);
+
+    public sealed record AddVips(string Owner, IReadOnlyList<Vip> Vips, IReadOnlyList<VRoute> Routes);
+
+    public sealed record RemoveVips(string Owner, IReadOnlyList<Vip> Vips, IReadOnlyList<VRoute> Routes);
+
+    /// <summary>Prebuilt Ethernet frames (GARP / NA) to send out of <see cref="Device"/>, in order.</summary>
+    public sealed record SendFrames(string Owner, string Device, IReadOnlyList<byte[]> Frames);
+
+    /// <summary>The outcome of one request; <see cref="Errors"/> name each address or route that failed and why.</summary>
+    public sealed record Done(string Owner, object Request, IReadOnlyList<string> Errors)
+    {
+        public bool Ok => Errors.Count == 0;
+    }
+}

@@ -1,0 +1,558 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using ActorHa.Config.Model;
+using ActorHa.Node.Io;
+using ActorHa.Protocol.Frames;
+using ActorHa.Protocol.StateMachine;
+using ActorHa.Protocol.Vrrp;
+using Akka.Actor;
+using Akka.Event;
+using ModelState = ActorHa.Config.Model.VrrpState;
+using VrrpState = ActorHa.Protocol.StateMachine.VrrpState;
+
+namespace ActorHa.Node.Actors;
+
+/// <summary>
+/// /vrrp/&lt;group&gt;/&lt;instance&gt;: one vrrp_instance. It holds no RFC logic: events (adverts, timers, tracking,
+/// faults, stop) go into the pure <see cref="VrrpStateMachine"/> and the returned effects are executed here, in
+/// order: adverts through /vrrp-io, VIPs and GARPs through /kernel, scripts through /notify. Every state change
+/// goes through <see cref="ChangeState"/>, which logs keepalived's line, publishes <see cref="StateChanged"/> on the
+/// event stream and counts it. Adverts that fail this instance's policy (version, auth, VIP list) are dropped and
+/// counted by reason, logged at most once per reason every <see cref="VrrpSocketActor.LogWindow"/>.
+/// </summary>
+internal sealed class VrrpInstanceActor : ReceiveActor, IWithTimers
+{
+    public sealed record Settings(VrrpInstance Config, GlobalDefs Globals, IActorRef VrrpIo, IActorRef Kernel, IActorRef Notifier);
+
+    /// <summary>Published on the event stream for every transition (status, metrics, sync groups).</summary>
+    public sealed record StateChanged(string Instance, VrrpState From, VrrpState To, TransitionReason Reason, int Priority, DateTimeOffset At);
+
+    /// <summary>Stop the protocol's way: priority 0 if master, VIPs removed, notify_stop; answers <see cref="Stopped"/>.</summary>
+    public sealed record Stop
+    {
+        public static readonly Stop Instance = new();
+
+        private Stop()
+        {
+        }
+    }
+
+    public sealed record Stopped(string Instance);
+
+    /// <summary>The sum of the tracking weights (track_script, track_interface, track_file) now in force.</summary>
+    public sealed record TrackingChanged(int Weight);
+
+    /// <summary>A fault source (a tracked interface, a script with weight 0) went bad, or recovered when <paramref name="Reason"/> is null.</summary>
+    public sealed record FaultChanged(string Source, string? Reason);
+
+    public sealed record GetStatus
+    {
+        public static readonly GetStatus Instance = new();
+
+        private GetStatus()
+        {
+        }
+    }
+
+    /// <summary>What `actorha status` shows for one instance.</summary>
+    public sealed record Status(
+        string Name,
+        VrrpState State,
+        int Priority,
+        int BasePriority,
+        int TrackingWeight,
+        string Interface,
+        byte VirtualRouterId,
+        IPAddress? MasterAddress,
+        IReadOnlyList<string> Vips,
+        bool VipsHeld,
+        long AdvertsSent,
+        long AdvertsReceived,
+        IReadOnlyDictionary<string, long> InvalidByReason,
+        StateChanged? LastTransition,
+        IReadOnlyList<string> Faults);
+
+    private sealed record TimerFired(TimerName Timer);
+
+    private sealed record RetryRegister
+    {
+        public static readonly RetryRegister Instance = new();
+
+        private RetryRegister()
+        {
+        }
+    }
+
+    private const string InterfaceFault = "interface";
+    private static readonly TimeSpan RegisterRetry = TimeSpan.FromSeconds(2);
+
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly Settings _settings;
+    private readonly VrrpInstance _config;
+    private readonly Dictionary<string, string> _faults = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, long> _invalid = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, DateTime> _invalidLogged = new(StringComparer.Ordinal);
+    private readonly IReadOnlyList<KernelRequests.Vip> _vips;
+    private readonly IReadOnlyList<KernelRequests.VRoute> _routes;
+    private readonly IPAddress[] _advertAddresses;
+    private readonly VrrpAuth _auth;
+    private readonly VrrpVersion _version;
+    private readonly VrrpAddressFamily _family;
+    private VrrpInstanceState? _state;
+    private InterfaceInfo? _interface;
+    private IPAddress? _source;
+    private IReadOnlyList<IPAddress> _destinations = [];
+    private IPAddress? _masterAddress;
+    private StateChanged? _lastTransition;
+    private bool _vipsHeld;
+    private long _sent;
+    private long _received;
+    private IActorRef? _stopRequester;
+    private KernelRequests.RemoveVips? _stopRemoval;
+
+    public VrrpInstanceActor(Settings settings)
+    {
+        _settings = settings;
+        _config = settings.Config;
+        var device = _config.Interface ?? "eth0";
+        _vips = _config.VirtualIpaddress.Select(v => KernelRequests.Vip.From(v, device)).ToList();
+        _routes = _config.VirtualRoutes.Select(r => new KernelRequests.VRoute(r, _config.Interface)).ToList();
+        _family = _config.Family == AddressFamily.InterNetworkV6 ? VrrpAddressFamily.IPv6 : VrrpAddressFamily.IPv4;
+        _advertAddresses = _config.VirtualIpaddress.Where(v => v.Address.Family == _config.Family).Select(v => v.Address.Address).ToArray();
+        _version = _config.Version == 3 ? VrrpVersion.V3 : VrrpVersion.V2;
+        _auth = _version == VrrpVersion.V2 && _config.Authentication is { Type: AuthType.Pass } a ? VrrpAuth.SimpleText(a.Password) : VrrpAuth.None;
+
+        Receive<VrrpSocketActor.Registered>(OnRegistered);
+        Receive<VrrpSocketActor.RegistrationFailed>(f => OnRegistrationFailed(f.Reason));
+        Receive<RetryRegister>(_ => Register());
+        Receive<VrrpSocketActor.AdvertReceived>(OnAdvert);
+        Receive<VrrpSocketActor.InvalidAdvertReceived>(m => CountInvalid(m.Reason, m.Source));
+        Receive<TimerFired>(t => Handle(VrrpEvent.Fired(t.Timer)));
+        Receive<TrackingChanged>(t => Handle(new PriorityChanged(t.Weight)));
+        Receive<FaultChanged>(OnFaultChanged);
+        Receive<KernelRequests.Done>(OnKernelDone);
+        Receive<Stop>(_ => OnStop());
+        Receive<GetStatus>(_ => Sender.Tell(BuildStatus()));
+        Receive<ActorTree.DescribeTree>(_ => ActorTree.Reply(Context, DescribeLine()));
+    }
+
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    public static Props Props(Settings settings) => Akka.Actor.Props.Create(() => new VrrpInstanceActor(settings));
+
+    private string Name => _config.Name;
+
+    protected override void PreStart() => Register();
+
+    private void Register()
+    {
+        var ifname = _config.Interface ?? "eth0";
+        _interface = InterfaceInfo.Find(ifname);
+        if (_interface is null)
+        {
+            OnRegistrationFailed($"interface {ifname} doesn't exist");
+            return;
+        }
+
+        var ipv6 = _family == VrrpAddressFamily.IPv6;
+        _source = ipv6
+            ? _interface.LinkLocalIPv6
+            : _config.UnicastSrcIp ?? _config.McastSrcIp ?? _interface.PrimaryIPv4;
+        if (_source is null)
+        {
+            OnRegistrationFailed($"interface {ifname} has no {(ipv6 ? "IPv6 link-local" : "IPv4")} address to send adverts from");
+            return;
+        }
+
+        var group = _config.McastDstIp ?? (ipv6 ? _settings.Globals.VrrpMcastGroup6 : _settings.Globals.VrrpMcastGroup4);
+        _destinations = _config.IsUnicast ? _config.UnicastPeer.Select(p => p.Address).ToList() : [group];
+        _settings.VrrpIo.Tell(new VrrpSocketActor.Register(
+            Self,
+            Name,
+            ifname,
+            _interface.Index,
+            _config.Family,
+            (byte)_config.VirtualRouterId,
+            _source,
+            group));
+    }
+
+    private void OnRegistered(VrrpSocketActor.Registered registered)
+    {
+        _faults.Remove(InterfaceFault);
+        if (_state is null)
+        {
+            _state = VrrpInstanceState.Initial(BuildMachineConfig(), DateTimeOffset.UtcNow);
+            Handle(Startup.Instance);
+        }
+        else if (_state.State == VrrpState.Initialize)
+        {
+            Handle(Startup.Instance);
+        }
+        else if (_faults.Count == 0)
+        {
+            Handle(FaultCleared.Instance);
+        }
+    }
+
+    private void OnRegistrationFailed(string reason)
+    {
+        if (!_faults.ContainsKey(InterfaceFault))
+        {
+            _log.Warning("({0}) {1}", Name, reason);
+        }
+
+        _faults[InterfaceFault] = reason;
+        _state ??= VrrpInstanceState.Initial(BuildMachineConfig(), DateTimeOffset.UtcNow);
+        Handle(new FaultRaised(reason));
+        Timers.StartSingleTimer(nameof(RetryRegister), RetryRegister.Instance, RegisterRetry);
+    }
+
+    private VrrpInstanceConfig BuildMachineConfig()
+    {
+        var c = _config;
+        return new VrrpInstanceConfig
+        {
+            Name = c.Name,
+            VirtualRouterId = (byte)c.VirtualRouterId,
+            Version = _version,
+            Priority = (byte)c.Priority,
+            AdvertisementIntervalCs = (int)Math.Round(c.AdvertInt.TotalMilliseconds / 10),
+            Preempt = !c.Nopreempt,
+            PreemptDelay = c.PreemptDelay,
+            PrimaryAddress = _source ?? c.UnicastSrcIp ?? c.McastSrcIp ?? IPAddress.Any,
+            InitialStateMaster = c.State == ModelState.Master,
+            GarpMasterDelay = c.GarpMasterDelay,
+            GarpMasterRepeat = c.GarpMasterRepeat,
+            GarpLowerPriorityDelay = c.GarpMasterDelay,
+            GarpLowerPriorityRepeat = c.GarpMasterRepeat,
+            GarpMasterRefresh = c.GarpMasterRefresh,
+            GarpMasterRefreshRepeat = c.GarpMasterRefreshRepeat,
+        };
+    }
+
+    private void OnAdvert(VrrpSocketActor.AdvertReceived m)
+    {
+        if (_state is null || m.Source.Equals(_source))
+        {
+            return;
+        }
+
+        var a = m.Advert;
+        if (a.Version != _version)
+        {
+            CountInvalid(string.Create(CultureInfo.InvariantCulture, $"wrong version. Received {(int)a.Version} and expecting {(int)_version}"), m.Source);
+            return;
+        }
+
+        if (_version == VrrpVersion.V2)
+        {
+            if (a.AuthType != _auth.Type)
+            {
+                CountInvalid(string.Create(CultureInfo.InvariantCulture, $"received an advert with auth type {(int)a.AuthType}, expecting {(int)_auth.Type}"), m.Source);
+                return;
+            }
+
+            if (_auth.Type == VrrpAuthType.SimpleText && a.AuthData != _auth.Data)
+            {
+                CountInvalid("received an invalid passwd!", m.Source);
+                return;
+            }
+        }
+
+        if (_config.IsUnicast && _settings.Globals.VrrpCheckUnicastSrc | _config.CheckUnicastSrc
+            && !_config.UnicastPeer.Any(p => p.Address.Equals(m.Source)))
+        {
+            CountInvalid($"unicast advert from {m.Source} which is not a configured unicast_peer", m.Source);
+            return;
+        }
+
+        // keepalived drops an advert whose address list differs from ours (a VRID clash or a misconfigured peer),
+        // unless vrrp_skip_check_adv_addr; a priority-0 advert is always taken (the master is leaving).
+        if (a.Priority != 0 && !_config.SkipCheckAdvAddr && !_settings.Globals.VrrpSkipCheckAdvAddr && !SameAddresses(m.Packet, a))
+        {
+            CountInvalid(string.Create(CultureInfo.InvariantCulture, $"ip address associated with VRID {_config.VirtualRouterId} not present in MASTER advert from {m.Source}"), m.Source);
+            return;
+        }
+
+        _received++;
+        if (a.Priority != 0)
+        {
+            _masterAddress = m.Source;
+        }
+
+        Handle(new Protocol.StateMachine.AdvertReceived(m.Source, a.Priority, a.AdverIntCentiseconds));
+    }
+
+    private bool SameAddresses(byte[] packet, VrrpAdvert advert)
+    {
+        var list = advert.GetAddresses(packet);
+        if (list.Count != _advertAddresses.Length)
+        {
+            return false;
+        }
+
+        foreach (var address in _advertAddresses)
+        {
+            if (!list.Contains(address))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private void CountInvalid(string reason, IPAddress source)
+    {
+        _invalid[reason] = _invalid.GetValueOrDefault(reason) + 1;
+        var now = DateTime.UtcNow;
+        if (!_invalidLogged.TryGetValue(reason, out var last) || now - last > VrrpSocketActor.LogWindow)
+        {
+            _invalidLogged[reason] = now;
+            _log.Warning("({0}) {1} (from {2}; {3} so far, logged at most every {4}s)", Name, reason, source, _invalid[reason], (int)VrrpSocketActor.LogWindow.TotalSeconds);
+        }
+    }
+
+    private void OnFaultChanged(FaultChanged f)
+    {
+        if (f.Reason is null)
+        {
+            if (_faults.Remove(f.Source) && _faults.Count == 0)
+            {
+                Handle(FaultCleared.Instance);
+            }
+
+            return;
+        }
+
+        var first = _faults.Count == 0;
+        _faults[f.Source] = f.Reason;
+        if (first)
+        {
+            Handle(new FaultRaised(f.Reason));
+        }
+    }
+
+    private void Handle(VrrpEvent evt)
+    {
+        if (_state is null)
+        {
+            return;
+        }
+
+        var step = VrrpStateMachine.Handle(_state, evt, DateTimeOffset.UtcNow);
+        _state = step.State;
+        foreach (var effect in step.Effects)
+        {
+            Execute(effect, step.Effects);
+        }
+    }
+
+    private void Execute(VrrpEffect effect, IReadOnlyList<VrrpEffect> all)
+    {
+        switch (effect)
+        {
+            case SendAdvert s:
+                SendAdvertisement(s.Priority);
+                break;
+            case ArmTimer t:
+                Timers.StartSingleTimer(t.Timer, new TimerFired(t.Timer), t.Delay);
+                break;
+            case CancelTimer t:
+                Timers.Cancel(t.Timer);
+                break;
+            case AddVips:
+                _log.Info("{0}", LogText.SettingVips(Name));
+                _vipsHeld = true;
+                _settings.Kernel.Tell(new KernelRequests.AddVips(Name, _vips, _routes));
+                break;
+            case RemoveVips:
+                if (!all.OfType<Log>().Any(l => l.Text == LogText.RemovingVips(Name)))
+                {
+                    _log.Info("{0}", LogText.RemovingVips(Name));
+                }
+
+                _vipsHeld = false;
+                var removal = new KernelRequests.RemoveVips(Name, _vips, _routes);
+                if (_stopRequester is not null)
+                {
+                    _stopRemoval = removal;
+                }
+
+                _settings.Kernel.Tell(removal);
+                break;
+            case SendGratuitousArp g:
+                SendGratuitous(g.Repeat);
+                break;
+            case Transition t:
+                ChangeState(t);
+                break;
+            case Protocol.StateMachine.Notify n:
+                var state = n.State switch
+                {
+                    VrrpState.Master => Notifier.State.Master,
+                    VrrpState.Backup => Notifier.State.Backup,
+                    VrrpState.Fault => Notifier.State.Fault,
+                    _ => Notifier.State.Stop,
+                };
+                _settings.Notifier.Tell(new Notifier.Notify(Notifier.Target.Instance, Name, state, _state!.Priority, _config.Notify));
+                break;
+            case Log l when l.Severity == LogSeverity.Info:
+                _log.Info("{0}", l.Text);
+                break;
+            case Log l:
+                _log.Debug("{0}", l.Text);
+                break;
+        }
+    }
+
+    /// <summary>The one place a state change happens: keepalived's log line, the event stream, the counter.</summary>
+    private void ChangeState(Transition t)
+    {
+        if (t.LogLine is not null)
+        {
+            _log.Info("{0}", t.LogLine);
+        }
+
+        if (t.To == VrrpState.Master)
+        {
+            _masterAddress = _source;
+        }
+
+        _lastTransition = new StateChanged(Name, t.From, t.To, t.Reason, _state!.Priority, DateTimeOffset.UtcNow);
+        Context.System.EventStream.Publish(_lastTransition);
+    }
+
+    private void SendAdvertisement(byte priority)
+    {
+        if (_source is null)
+        {
+            return;
+        }
+
+        var interval = _state!.Config.AdvertisementIntervalCs;
+        var spec = new VrrpAdvertSpec(_version, _family, (byte)_config.VirtualRouterId, priority, (ushort)(_version == VrrpVersion.V2 ? interval / 100 : interval))
+        {
+            Auth = _auth,
+        };
+        var length = VrrpCodec.MessageLength(_version, _family, _advertAddresses.Length);
+        var messages = new List<(IPAddress, byte[])>(_destinations.Count);
+        foreach (var destination in _destinations)
+        {
+            var buffer = new byte[length];
+            VrrpCodec.BuildAdvert(buffer, spec, _advertAddresses, _source, destination);
+            messages.Add((destination, buffer));
+        }
+
+        _sent++;
+        _settings.VrrpIo.Tell(new VrrpSocketActor.Send(Self, messages));
+        if (priority == 0)
+        {
+            _log.Debug("{0}", LogText.SentZeroPriority(Name));
+        }
+    }
+
+    private void SendGratuitous(int repeat)
+    {
+        if (_interface is null)
+        {
+            return;
+        }
+
+        var byDevice = _vips.GroupBy(v => v.Device);
+        foreach (var group in byDevice)
+        {
+            var info = group.Key == _interface.Name ? _interface : InterfaceInfo.Find(group.Key);
+            if (info is null)
+            {
+                continue;
+            }
+
+            var mac = info.Mac.GetAddressBytes();
+            var frames = new List<byte[]>();
+            foreach (var vip in group)
+            {
+                _log.Info("({0}) Sending/queueing {1} on {2} for {3}", Name, vip.Address.Family == AddressFamily.InterNetwork ? "gratuitous ARPs" : "Unsolicited Neighbour Adverts", group.Key, vip.Address.Address);
+                for (var i = 0; i < Math.Max(1, repeat); i++)
+                {
+                    var frame = new byte[128];
+                    var n = vip.Address.Family == AddressFamily.InterNetwork
+                        ? GratuitousArp.Build(frame, mac, vip.Address.Address)
+                        : UnsolicitedNeighborAdvertisement.Build(frame, mac, vip.Address.Address, vip.Address.Address, router: false);
+                    frames.Add(frame[..n]);
+                }
+            }
+
+            _settings.Kernel.Tell(new KernelRequests.SendFrames(Name, group.Key, frames));
+        }
+    }
+
+    private void OnKernelDone(KernelRequests.Done done)
+    {
+        foreach (var error in done.Errors)
+        {
+            _log.Error("({0}) {1}", Name, error);
+        }
+
+        if (_stopRemoval is not null && ReferenceEquals(done.Request, _stopRemoval))
+        {
+            FinishStop();
+        }
+    }
+
+    private void OnStop()
+    {
+        _stopRequester = Sender;
+        if (_state is null || _state.State is VrrpState.Stopped)
+        {
+            FinishStop();
+            return;
+        }
+
+        var wasMaster = _state.State == VrrpState.Master;
+        Handle(Shutdown.Instance);
+        Timers.CancelAll();
+        // A master waits for the kernel to confirm its VIPs are gone before it reports Stopped.
+        if (!wasMaster || _stopRemoval is null)
+        {
+            FinishStop();
+        }
+    }
+
+    private void FinishStop()
+    {
+        _settings.VrrpIo.Tell(new VrrpSocketActor.Unregister(Self));
+        _stopRequester?.Tell(new Stopped(Name));
+        _stopRequester = null;
+        Context.Stop(Self);
+    }
+
+    private Status BuildStatus() =>
+        new(
+            Name,
+            _state?.State ?? VrrpState.Initialize,
+            _state?.Priority ?? _config.Priority,
+            _config.Priority,
+            _state?.TrackingWeight ?? 0,
+            _config.Interface ?? "eth0",
+            (byte)_config.VirtualRouterId,
+            _masterAddress,
+            _vips.Select(v => v.Address.ToString()).ToList(),
+            _vipsHeld,
+            _sent,
+            _received,
+            new Dictionary<string, long>(_invalid),
+            _lastTransition,
+            _faults.Values.ToList());
+
+    private string DescribeLine()
+    {
+        var state = _state?.State.ToString().ToUpperInvariant() ?? "INIT";
+        var invalid = _invalid.Values.Sum();
+        return string.Create(
+            CultureInfo.InvariantCulture,
+            $"{state} prio {_state?.Priority ?? _config.Priority} vrid {_config.VirtualRouterId} on {_config.Interface} ({(_config.IsUnicast ? "unicast" : "multicast")}), master {(_masterAddress?.ToString() ?? "unknown")}, sent {_sent}, rcvd {_received}, invalid {invalid}{(_faults.Count > 0 ? ", faults: " + string.Join("; ", _faults.Values) : "")}");
+    }
+}

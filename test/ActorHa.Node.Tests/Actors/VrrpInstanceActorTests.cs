@@ -1,0 +1,196 @@
+using System.Net;
+using ActorHa.Config;
+using ActorHa.Config.Model;
+using ActorHa.Node.Actors;
+using ActorHa.Protocol.Vrrp;
+using Akka.Actor;
+using Akka.TestKit;
+using Akka.TestKit.Xunit2;
+
+namespace ActorHa.Node.Tests.Actors;
+
+/// <summary>
+/// One instance actor against probes for /vrrp-io, /kernel and /notify, on virtual time. The instance sits on
+/// "lo" so that interface lookup works without any network; nothing is sent anywhere (vrrp-io is a probe).
+/// </summary>
+public sealed class VrrpInstanceActorTests : TestKit
+{
+    private const string Conf = """
+        vrrp_instance VI_1 {
+            state BACKUP
+            interface lo
+            virtual_router_id 51
+            priority 100
+            advert_int 1
+            authentication {
+                auth_type PASS
+                auth_pass secret
+            }
+            virtual_ipaddress {
+                192.0.2.100/24
+            }
+            notify "/bin/true"
+        }
+        """;
+
+    private readonly TestProbe _io;
+    private readonly TestProbe _kernel;
+    private readonly TestProbe _notify;
+
+    public VrrpInstanceActorTests()
+        : base("akka.scheduler.implementation = \"Akka.TestKit.TestScheduler, Akka.TestKit\"")
+    {
+        _io = CreateTestProbe();
+        _kernel = CreateTestProbe();
+        _notify = CreateTestProbe();
+    }
+
+    private TestScheduler Clock => (TestScheduler)Sys.Scheduler;
+
+    private IActorRef StartInstance(string conf = Conf)
+    {
+        var result = ConfigCompiler.CompileText(conf, "test.conf", ConfigCompileOptions.Default);
+        Assert.Equal(0, result.ExitCode);
+        var instance = Sys.ActorOf(VrrpInstanceActor.Props(new VrrpInstanceActor.Settings(
+            result.Config.VrrpInstances[0], result.Config.GlobalDefs, _io.Ref, _kernel.Ref, _notify.Ref)));
+        var register = _io.ExpectMsg<VrrpSocketActor.Register>();
+        Assert.Equal((byte)51, register.VirtualRouterId);
+        Assert.Equal(IPAddress.Parse("224.0.0.18"), register.MulticastGroup);
+        instance.Tell(new VrrpSocketActor.Registered("lo", register.Source), _io.Ref);
+        // Start-up makes sure no VIP of ours is left over from an earlier run.
+        _kernel.ExpectMsg<KernelRequests.RemoveVips>();
+        // keepalived runs the BACKUP notify for the initial state too.
+        _notify.ExpectMsg<Notifier.Notify>(n => n.State == Notifier.State.Backup);
+        return instance;
+    }
+
+    private static VrrpSocketActor.AdvertReceived Advert(byte priority, string password = "secret", string vip = "192.0.2.100", string from = "192.0.2.2")
+    {
+        var spec = new VrrpAdvertSpec(VrrpVersion.V2, VrrpAddressFamily.IPv4, 51, priority, 1) { Auth = VrrpAuth.SimpleText(password) };
+        var buffer = new byte[100];
+        var source = IPAddress.Parse(from);
+        var n = VrrpCodec.BuildIPv4Datagram(buffer, spec, [IPAddress.Parse(vip)], source, IPAddress.Parse("224.0.0.18"));
+        var packet = buffer[..n];
+        Assert.True(VrrpCodec.TryParseIPv4Datagram(packet, VrrpParseOptions.Default, out var advert, out _, out _, out var error), error);
+        return new VrrpSocketActor.AdvertReceived(packet, advert, source, IPAddress.Parse("224.0.0.18"), 1);
+    }
+
+    private VrrpInstanceActor.Status StatusOf(IActorRef instance)
+    {
+        instance.Tell(VrrpInstanceActor.GetStatus.Instance);
+        return ExpectMsg<VrrpInstanceActor.Status>();
+    }
+
+    [Fact]
+    public void Instance_becomes_master_when_master_down_timer_fires()
+    {
+        var instance = StartInstance();
+        Assert.Equal(Protocol.StateMachine.VrrpState.Backup, StatusOf(instance).State);
+
+        // Master_Down_Interval for priority 100 at 1 s: 3 s + (256-100)/256 s = 3.609 s.
+        Clock.Advance(TimeSpan.FromMilliseconds(3500));
+        _io.ExpectNoMsg(TimeSpan.FromMilliseconds(50));
+        Clock.Advance(TimeSpan.FromMilliseconds(200));
+
+        var send = _io.ExpectMsg<VrrpSocketActor.Send>();
+        var (destination, message) = Assert.Single(send.Messages);
+        Assert.Equal(IPAddress.Parse("224.0.0.18"), destination);
+        Assert.True(VrrpCodec.TryParseMessage(message, VrrpAddressFamily.IPv4, VrrpParseOptions.Default, out var advert, out _));
+        Assert.Equal((byte)100, advert.Priority);
+        Assert.Equal(VrrpAuthType.SimpleText, advert.AuthType);
+        var add = _kernel.ExpectMsg<KernelRequests.AddVips>();
+        Assert.Equal("192.0.2.100/24 dev lo", Assert.Single(add.Vips).ToString());
+        Assert.Equal("lo", _kernel.ExpectMsg<KernelRequests.SendFrames>().Device);
+        var notify = _notify.ExpectMsg<Notifier.Notify>();
+        Assert.Equal(Notifier.State.Master, notify.State);
+        Assert.Equal(Protocol.StateMachine.VrrpState.Master, StatusOf(instance).State);
+    }
+
+    [Fact]
+    public void Backup_stays_backup_while_a_higher_priority_master_advertises()
+    {
+        var instance = StartInstance();
+        for (var i = 0; i < 10; i++)
+        {
+            instance.Tell(Advert(150));
+            Clock.Advance(TimeSpan.FromSeconds(1));
+        }
+
+        _kernel.ExpectNoMsg(TimeSpan.FromMilliseconds(100));
+        var status = StatusOf(instance);
+        Assert.Equal(Protocol.StateMachine.VrrpState.Backup, status.State);
+        Assert.Equal(IPAddress.Parse("192.0.2.2"), status.MasterAddress);
+        Assert.Equal(10, status.AdvertsReceived);
+    }
+
+    [Fact]
+    public void Adverts_with_a_wrong_password_or_other_vips_are_counted_and_do_not_hold_the_backup_down()
+    {
+        var instance = StartInstance();
+        for (var i = 0; i < 4; i++)
+        {
+            instance.Tell(Advert(150, password: "wrong"));
+            instance.Tell(Advert(150, vip: "198.51.100.1"));
+            Clock.Advance(TimeSpan.FromSeconds(1));
+        }
+
+        // The bad master's adverts never reset our Master_Down_Timer: we took over.
+        _kernel.ExpectMsg<KernelRequests.AddVips>();
+        var status = StatusOf(instance);
+        Assert.Equal(Protocol.StateMachine.VrrpState.Master, status.State);
+        Assert.Equal(4, status.InvalidByReason["received an invalid passwd!"]);
+        Assert.Equal(4, status.InvalidByReason["ip address associated with VRID 51 not present in MASTER advert from 192.0.2.2"]);
+        Assert.Equal(0, status.AdvertsReceived);
+    }
+
+    [Fact]
+    public void Master_yields_to_a_higher_priority_advert_and_removes_its_vips()
+    {
+        var instance = StartInstance();
+        Clock.Advance(TimeSpan.FromSeconds(4));
+        _kernel.ExpectMsg<KernelRequests.AddVips>();
+        _notify.ExpectMsg<Notifier.Notify>(n => n.State == Notifier.State.Master);
+
+        instance.Tell(Advert(200));
+
+        _kernel.FishForMessage(m => m is KernelRequests.RemoveVips);
+        _notify.ExpectMsg<Notifier.Notify>(n => n.State == Notifier.State.Backup);
+        Assert.Equal(Protocol.StateMachine.VrrpState.Backup, StatusOf(instance).State);
+    }
+
+    [Fact]
+    public void Graceful_stop_of_a_master_sends_priority_zero_removes_vips_and_notifies_stop()
+    {
+        var instance = StartInstance();
+        Clock.Advance(TimeSpan.FromSeconds(4));
+        _kernel.ExpectMsg<KernelRequests.AddVips>();
+        _io.FishForMessage(m => m is VrrpSocketActor.Send);
+
+        instance.Tell(VrrpInstanceActor.Stop.Instance);
+
+        var zero = _io.FishForMessage<VrrpSocketActor.Send>(m =>
+            VrrpCodec.TryParseMessage(m.Messages[0].Message, VrrpAddressFamily.IPv4, VrrpParseOptions.Default, out var a, out _) && a.Priority == 0);
+        Assert.NotNull(zero);
+        var remove = _kernel.FishForMessage<KernelRequests.RemoveVips>(_ => true);
+        _notify.FishForMessage<Notifier.Notify>(n => n.State == Notifier.State.Stop);
+        ExpectNoMsg(TimeSpan.FromMilliseconds(50));
+
+        // Stopped comes only once the kernel confirmed the VIPs are gone.
+        instance.Tell(new KernelRequests.Done("VI_1", remove, []), _kernel.Ref);
+        ExpectMsg<VrrpInstanceActor.Stopped>();
+    }
+
+    [Fact]
+    public void Missing_interface_is_a_fault_until_it_appears()
+    {
+        var result = ConfigCompiler.CompileText(Conf.Replace("interface lo", "interface nosuch0", StringComparison.Ordinal), "test.conf", ConfigCompileOptions.Default);
+        var instance = Sys.ActorOf(VrrpInstanceActor.Props(new VrrpInstanceActor.Settings(
+            result.Config.VrrpInstances[0], result.Config.GlobalDefs, _io.Ref, _kernel.Ref, _notify.Ref)));
+
+        _notify.ExpectMsg<Notifier.Notify>(n => n.State == Notifier.State.Fault);
+        var status = StatusOf(instance);
+        Assert.Equal(Protocol.StateMachine.VrrpState.Fault, status.State);
+        Assert.Equal(["interface nosuch0 doesn't exist"], status.Faults);
+        _io.ExpectNoMsg(TimeSpan.FromMilliseconds(50));
+    }
+}
