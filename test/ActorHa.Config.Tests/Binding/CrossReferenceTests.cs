@@ -166,7 +166,7 @@ public sealed class CrossReferenceTests
     [Fact]
     public void Virtual_server_naming_a_missing_group_is_dropped()
     {
-        var result = Compile.Text("virtual_server group NOPE {\n  delay_loop 6\n}\n");
+        var result = Compile.Text("virtual_server group NOPE {\n  lb_algo rr\n  lb_kind NAT\n}\n");
         Assert.Equal(["k.conf:1:1: error: (group NOPE) virtual_server_group NOPE does not exist, ignoring the virtual_server"], result.Messages());
         Assert.Empty(result.Config.VirtualServers);
     }
