@@ -353,14 +353,14 @@ internal sealed partial class Binder
     }
 
     /// <summary>
-    /// The family is the first virtual address's, as in keepalived; virtual_ipaddress may not mix families
-    /// (virtual_ipaddress_excluded may), and neither may the VRRP source and peers.
+    /// The family is the first virtual address's (IPv6 with native_ipv6), as in keepalived; virtual_ipaddress may
+    /// not mix families (virtual_ipaddress_excluded may), and neither may the VRRP source and peers.
     /// </summary>
     private VrrpInstance ResolveFamily(VrrpInstance i, string who)
     {
-        var family = i.VirtualIpaddress.Count > 0 ? i.VirtualIpaddress[0].Address.Family
-            : i.UnicastSrcIp?.AddressFamily ?? i.McastSrcIp?.AddressFamily
-              ?? (i.NativeIpv6 ? AddressFamily.InterNetworkV6 : AddressFamily.InterNetwork);
+        var family = i.NativeIpv6 ? AddressFamily.InterNetworkV6
+            : i.VirtualIpaddress.Count > 0 ? i.VirtualIpaddress[0].Address.Family
+            : i.UnicastSrcIp?.AddressFamily ?? i.McastSrcIp?.AddressFamily ?? AddressFamily.InterNetwork;
         var familyName = FamilyName(family);
         var vips = new List<AddressEntry>(i.VirtualIpaddress.Count);
         foreach (var vip in i.VirtualIpaddress)

@@ -249,10 +249,14 @@ public sealed class VrrpInstanceBindingTests
     }
 
     [Fact]
-    public void Native_ipv6_is_deprecated_but_still_makes_an_address_less_instance_IPv6()
+    public void Native_ipv6_is_deprecated_but_still_makes_the_instance_IPv6_as_in_keepalived()
     {
-        var result = Compile.Text("vrrp_instance VI_1 {\n  interface eth0\n  virtual_router_id 5\n  native_ipv6\n  virtual_ipaddress {\n  }\n}\n");
-        Assert.Equal(["k.conf:4:3: warning: (VI_1) native_ipv6 is deprecated, the virtual addresses decide the family"], result.Messages());
+        var result = Compile.Text("vrrp_instance VI_1 {\n  interface eth0\n  virtual_router_id 5\n  native_ipv6\n  virtual_ipaddress {\n    192.0.2.1/24\n  }\n}\n");
+        Assert.Equal(
+        [
+            "k.conf:4:3: warning: (VI_1) native_ipv6 is deprecated, the virtual addresses decide the family",
+            "k.conf:6:5: error: (VI_1) virtual_ipaddress 192.0.2.1/24 is not IPv6 like the instance, ignoring it (use virtual_ipaddress_excluded)",
+        ], result.Messages());
         Assert.Equal((System.Net.Sockets.AddressFamily.InterNetworkV6, 3), (result.Config.VrrpInstances[0].Family, result.Config.VrrpInstances[0].Version));
     }
 
