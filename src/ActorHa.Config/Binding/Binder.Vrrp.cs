@@ -344,9 +344,51 @@ internal sealed partial class Binder
             i = i with { VmacXmitBase = true };
         }
 
-        if (!hasVipBlock)
+        if (i.StrictMode)
+        {
+            i = Strict(i, who, block, preemptDelayAt, authAt);
+        }
+        else if (!hasVipBlock)
         {
             _d.Warning(block.Location, $"{who}no virtual_ipaddress; at least one is sensible");
+        }
+
+        return i;
+    }
+
+    /// <summary>
+    /// vrrp_strict / strict_mode: what keepalived enforces for RFC compliance, each reset with an error.
+    /// </summary>
+    private VrrpInstance Strict(VrrpInstance i, string who, ConfStatement block, ConfStatement? preemptDelayAt, ConfStatement? authAt)
+    {
+        if (i.VirtualIpaddress.Count == 0)
+        {
+            _d.Error(block.Location, $"{who}no virtual_ipaddress; strict mode requires at least one");
+        }
+
+        // RFC 5798 section 6.4.1: only the address owner (priority 255) starts as MASTER.
+        if (i.State == VrrpState.Master && i.Priority != OwnerPriority)
+        {
+            _d.Error(block.Location, $"{who}state MASTER needs priority 255 in strict mode, using BACKUP");
+            i = i with { State = VrrpState.Backup };
+        }
+
+        if (i.Authentication is not null)
+        {
+            _d.Error(authAt!.Location, $"{who}authentication is not allowed in strict mode, ignoring it");
+            i = i with { Authentication = null };
+        }
+
+        if (i.PreemptDelay > TimeSpan.Zero)
+        {
+            _d.Error(preemptDelayAt!.Location, $"{who}preempt_delay is not allowed in strict mode, using 0");
+            i = i with { PreemptDelay = TimeSpan.Zero };
+        }
+
+        if (i.VmacXmitBase)
+        {
+            _d.Error(block.Location, $"{who}vmac_xmit_base is not allowed in strict mode, ignoring it");
+            i = i with { VmacXmitBase = false };
         }
 
         return i;

@@ -261,6 +261,21 @@ public sealed class VrrpInstanceBindingTests
     }
 
     [Fact]
+    public void Strict_mode_enforces_what_keepalived_enforces()
+    {
+        var result = Compile.Text("global_defs {\n  vrrp_strict\n}\n" + Compile.Instance(
+            "  state MASTER\n  priority 100\n  preempt_delay 5\n  authentication {\n    auth_type PASS\n    auth_pass 1234\n  }"));
+        Assert.Equal(
+        [
+            "k.conf:4:1: error: (VI_1) state MASTER needs priority 255 in strict mode, using BACKUP",
+            "k.conf:9:3: error: (VI_1) preempt_delay is not allowed in strict mode, using 0",
+            "k.conf:10:3: error: (VI_1) authentication is not allowed in strict mode, ignoring it",
+        ], result.Messages());
+        var i = result.Config.VrrpInstances[0];
+        Assert.Equal((VrrpState.Backup, TimeSpan.Zero, (Authentication?)null), (i.State, i.PreemptDelay, i.Authentication));
+    }
+
+    [Fact]
     public void Unknown_state_falls_back_to_BACKUP()
     {
         var result = Compile.Text(Compile.Instance("  state FOO"));
