@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using ActorHa.Config.Model;
 using ActorHa.Node.Io;
+using ActorHa.Node.Logging;
 using ActorHa.Protocol.Frames;
 using ActorHa.Protocol.StateMachine;
 using ActorHa.Protocol.Vrrp;
@@ -127,7 +128,7 @@ internal sealed class VrrpInstanceActor : ReceiveActor, IWithTimers
         Receive<VrrpSocketActor.RegistrationFailed>(f => OnRegistrationFailed(f.Reason));
         Receive<RetryRegister>(_ => Register());
         Receive<VrrpSocketActor.AdvertReceived>(OnAdvert);
-        Receive<VrrpSocketActor.InvalidAdvertReceived>(m => CountInvalid(m.Reason, m.Source));
+        Receive<VrrpSocketActor.InvalidAdvertReceived>(m => CountInvalid(m.Reason, VrrpLog.StructuralFailure(Name, m.Reason, (int)_version)));
         Receive<TimerFired>(t => Handle(VrrpEvent.Fired(t.Timer)));
         Receive<TrackingChanged>(t => Handle(new PriorityChanged(t.Weight)));
         Receive<FaultChanged>(OnFaultChanged);
@@ -242,7 +243,7 @@ internal sealed class VrrpInstanceActor : ReceiveActor, IWithTimers
         var a = m.Advert;
         if (a.Version != _version)
         {
-            CountInvalid(string.Create(CultureInfo.InvariantCulture, $"wrong version. Received {(int)a.Version} and expecting {(int)_version}"), m.Source);
+            CountInvalid("wrong version", VrrpLog.WrongVersion(Name, (int)a.Version, (int)_version));
             return;
         }
 
@@ -250,30 +251,43 @@ internal sealed class VrrpInstanceActor : ReceiveActor, IWithTimers
         {
             if (a.AuthType != _auth.Type)
             {
-                CountInvalid(string.Create(CultureInfo.InvariantCulture, $"received an advert with auth type {(int)a.AuthType}, expecting {(int)_auth.Type}"), m.Source);
+                CountInvalid("wrong auth type", VrrpLog.UnexpectedAuth(Name, (int)a.AuthType, (int)_auth.Type));
                 return;
             }
 
             if (_auth.Type == VrrpAuthType.SimpleText && a.AuthData != _auth.Data)
             {
-                CountInvalid("received an invalid passwd!", m.Source);
+                CountInvalid("wrong password", VrrpLog.InvalidPassword(Name));
                 return;
             }
         }
 
-        if (_config.IsUnicast && _settings.Globals.VrrpCheckUnicastSrc | _config.CheckUnicastSrc
+        if (_config.IsUnicast && (_settings.Globals.VrrpCheckUnicastSrc || _config.CheckUnicastSrc)
             && !_config.UnicastPeer.Any(p => p.Address.Equals(m.Source)))
         {
-            CountInvalid($"unicast advert from {m.Source} which is not a configured unicast_peer", m.Source);
+            CountInvalid("unicast source not a peer", $"({Name}) unicast advert from {m.Source}, which is not a unicast_peer - ignoring");
             return;
         }
 
         // keepalived drops an advert whose address list differs from ours (a VRID clash or a misconfigured peer),
         // unless vrrp_skip_check_adv_addr; a priority-0 advert is always taken (the master is leaving).
-        if (a.Priority != 0 && !_config.SkipCheckAdvAddr && !_settings.Globals.VrrpSkipCheckAdvAddr && !SameAddresses(m.Packet, a))
+        if (a.Priority != 0 && !_config.SkipCheckAdvAddr && !_settings.Globals.VrrpSkipCheckAdvAddr)
         {
-            CountInvalid(string.Create(CultureInfo.InvariantCulture, $"ip address associated with VRID {_config.VirtualRouterId} not present in MASTER advert from {m.Source}"), m.Source);
-            return;
+            var list = a.GetAddresses(m.Packet);
+            if (list.Count != _advertAddresses.Length)
+            {
+                CountInvalid("VIP count mismatch", VrrpLog.UnexpectedAddressCount(Name, list.Count, _advertAddresses.Length));
+                return;
+            }
+
+            foreach (var address in _advertAddresses)
+            {
+                if (!list.Contains(address))
+                {
+                    CountInvalid("VIP mismatch", VrrpLog.AddressNotInAdvert(Name, _config.VirtualRouterId, address));
+                    return;
+                }
+            }
         }
 
         _received++;
@@ -285,33 +299,18 @@ internal sealed class VrrpInstanceActor : ReceiveActor, IWithTimers
         Handle(new Protocol.StateMachine.AdvertReceived(m.Source, a.Priority, a.AdverIntCentiseconds));
     }
 
-    private bool SameAddresses(byte[] packet, VrrpAdvert advert)
-    {
-        var list = advert.GetAddresses(packet);
-        if (list.Count != _advertAddresses.Length)
-        {
-            return false;
-        }
-
-        foreach (var address in _advertAddresses)
-        {
-            if (!list.Contains(address))
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
-
-    private void CountInvalid(string reason, IPAddress source)
+    /// <summary>
+    /// Counts a dropped advert under a short reason (for status and metrics) and logs keepalived's line for it, at most
+    /// once per reason per window: a misbehaving peer sending ten adverts a second must not flood the log.
+    /// </summary>
+    private void CountInvalid(string reason, string logLine)
     {
         _invalid[reason] = _invalid.GetValueOrDefault(reason) + 1;
         var now = DateTime.UtcNow;
         if (!_invalidLogged.TryGetValue(reason, out var last) || now - last > VrrpSocketActor.LogWindow)
         {
             _invalidLogged[reason] = now;
-            _log.Warning("({0}) {1} (from {2}; {3} so far, logged at most every {4}s)", Name, reason, source, _invalid[reason], (int)VrrpSocketActor.LogWindow.TotalSeconds);
+            _log.Warning("{0}", logLine);
         }
     }
 
@@ -474,9 +473,11 @@ internal sealed class VrrpInstanceActor : ReceiveActor, IWithTimers
             var frames = new List<byte[]>();
             foreach (var vip in group)
             {
-                _log.Info("({0}) Sending/queueing {1} on {2} for {3}", Name, vip.Address.Family == AddressFamily.InterNetwork ? "gratuitous ARPs" : "Unsolicited Neighbour Adverts", group.Key, vip.Address.Address);
+                var ipv6 = vip.Address.Family == AddressFamily.InterNetworkV6;
+                _log.Info("{0}", VrrpLog.SendingGratuitous(Name, group.Key, vip.Address.Address, ipv6));
                 for (var i = 0; i < Math.Max(1, repeat); i++)
                 {
+                    _log.Debug("{0}", VrrpLog.SendingOneGratuitous(group.Key, vip.Address.Address, ipv6));
                     var frame = new byte[128];
                     var n = vip.Address.Family == AddressFamily.InterNetwork
                         ? GratuitousArp.Build(frame, mac, vip.Address.Address)

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using ActorHa.Node.Io;
+using ActorHa.Node.Logging;
 using ActorHa.Protocol.Vrrp;
 using Akka.Actor;
 using Akka.Event;
@@ -242,7 +243,7 @@ internal sealed class VrrpSocketActor : ReceiveActor
             if (!_unknownVridLogged.TryGetValue(advert.VirtualRouterId, out var last) || now - last > LogWindow)
             {
                 _unknownVridLogged[advert.VirtualRouterId] = now;
-                _log.Info("VRRP packet from {0} on {1} for VRID {2}: no instance configured for this VRID", source, side.Name, advert.VirtualRouterId);
+                _log.Info("{0}", VrrpLog.UnknownVrid(advert.VirtualRouterId, side.Name[..side.Name.IndexOf('/', StringComparison.Ordinal)]));
             }
 
             return;

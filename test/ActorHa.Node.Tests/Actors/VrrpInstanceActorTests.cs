@@ -138,8 +138,8 @@ public sealed class VrrpInstanceActorTests : TestKit
         _kernel.ExpectMsg<KernelRequests.AddVips>();
         var status = StatusOf(instance);
         Assert.Equal(Protocol.StateMachine.VrrpState.Master, status.State);
-        Assert.Equal(4, status.InvalidByReason["received an invalid passwd!"]);
-        Assert.Equal(4, status.InvalidByReason["ip address associated with VRID 51 not present in MASTER advert from 192.0.2.2"]);
+        Assert.Equal(4, status.InvalidByReason["wrong password"]);
+        Assert.Equal(4, status.InvalidByReason["VIP mismatch"]);
         Assert.Equal(0, status.AdvertsReceived);
     }
 
