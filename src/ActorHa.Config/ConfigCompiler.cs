@@ -43,6 +43,19 @@ public static class ConfigCompiler
     private static CompileResult Bind(ConfDocument document, DiagnosticBag diagnostics, ConfigCompileOptions options)
     {
         var config = ConfigBinder.Bind(document, diagnostics, new ConfigBindOptions(options.KnownInterfaces));
-        return new CompileResult(config, diagnostics.Items, diagnostics.ExitCode);
+
+        // Found in stage order (a cross-reference after the values); shown in reading order, file by file.
+        var fileOrder = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var file in document.Files)
+        {
+            fileOrder.TryAdd(file, fileOrder.Count);
+        }
+
+        var sorted = diagnostics.Items
+            .OrderBy(d => fileOrder.GetValueOrDefault(d.Location.File, int.MaxValue))
+            .ThenBy(d => d.Location.Line)
+            .ThenBy(d => d.Location.Column)
+            .ToList();
+        return new CompileResult(config, sorted, diagnostics.ExitCode);
     }
 }

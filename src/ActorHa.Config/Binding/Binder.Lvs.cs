@@ -117,7 +117,7 @@ internal sealed partial class Binder
         var vs = new VirtualServer(
             address, port, fwmark, group, TimeSpan.FromSeconds(60), "wlc", [], LvsMethod.Nat, LvsProtocol.Tcp, null, null, null, false, false,
             null, false, false, 1, 0, null, null, null, null, null, null, null, null, null, [], [], block.Location);
-        ConfStatement? protocolAt = null;
+        ConfStatement? protocolAt = null, schedAt = null, methodAt = null;
         SorryServer? sorry = null;
         LvsMethod? sorryMethod = null;
         var sorryInhibit = false;
@@ -130,12 +130,14 @@ internal sealed partial class Binder
                     vs = vs with { DelayLoop = Seconds(st, who, TimeSpan.FromTicks(10), MaxTimer, vs.DelayLoop) };
                     break;
                 case "lb_algo" or "lvs_sched":
+                    schedAt = st;
                     vs = vs with { LvsSched = Choice(st, who, Schedulers, "wlc") };
                     break;
                 case "flag-1" or "flag-2" or "flag-3" or "sh-port" or "sh-fallback" or "mh-port" or "mh-fallback":
                     vs = vs with { SchedulerFlags = [.. vs.SchedulerFlags, st.Name] };
                     break;
                 case "lb_kind" or "lvs_method":
+                    methodAt = st;
                     vs = vs with { LvsMethod = Method(st, who) ?? vs.LvsMethod };
                     break;
                 case "persistence_timeout":
@@ -231,7 +233,18 @@ internal sealed partial class Binder
         else if (address is not null && protocolAt is null)
         {
             // keepalived 2.2.7 itself falls back to UDP here; TCP is what such configurations mean.
-            _d.Warning(block.Location, $"{who}no protocol, using TCP");
+            _d.Error(block.Location, $"{who}no protocol, using TCP");
+        }
+
+        // keepalived -t counts these defaults as configuration errors, so ActorHa does too.
+        if (schedAt is null)
+        {
+            _d.Error(block.Location, $"{who}no lb_algo, using wlc");
+        }
+
+        if (methodAt is null)
+        {
+            _d.Error(block.Location, $"{who}no lb_kind, using NAT");
         }
 
         if (address is not null && port is null && vs.PersistenceTimeout is null)
@@ -292,7 +305,7 @@ internal sealed partial class Binder
             switch (st.Name)
             {
                 case "weight":
-                    rs = rs with { Weight = Int(st, who, 0, 65535, 1) };
+                    rs = rs with { Weight = Int(st, who, 0, int.MaxValue, 1) };
                     break;
                 case "lvs_method" or "lb_kind":
                     rs = rs with { LvsMethod = Method(st, who) };
@@ -547,7 +560,7 @@ internal sealed partial class Binder
                     url = url with { Path = Text(st, who) ?? url.Path };
                     break;
                 case "digest":
-                    url = url with { Digest = Text(st, who) };
+                    url = url with { Digest = Digest(st, who) };
                     break;
                 case "status_code":
                     url = url with { StatusCodes = [.. url.StatusCodes, .. StatusCodes(st, who)] };
@@ -576,6 +589,19 @@ internal sealed partial class Binder
 
         // keepalived.conf(5): the default is 200-299.
         return url.StatusCodes.Count == 0 ? url with { StatusCodes = [new StatusCodeRange(200, 299)] } : url;
+    }
+
+    /// <summary>The MD5 of the page, as genhash prints it: 32 hex digits.</summary>
+    private string? Digest(ConfStatement st, string who)
+    {
+        var digest = Text(st, who);
+        if (digest is null || (digest.Length == 32 && digest.All(char.IsAsciiHexDigit)))
+        {
+            return digest;
+        }
+
+        _d.Error(st.Arguments[0].Location, $"{who}digest '{digest}' is not 32 hex digits (an MD5 from genhash), ignoring it");
+        return null;
     }
 
     /// <summary><c>status_code 200 200-299 ...</c>; codes are 100..599.</summary>

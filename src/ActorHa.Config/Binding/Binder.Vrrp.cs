@@ -253,6 +253,7 @@ internal sealed partial class Binder
                     i = i with { Accept = !Flag(st, who) };
                     break;
                 case "native_ipv6":
+                    _d.Warning(st.Location, $"{who}native_ipv6 is deprecated, the virtual addresses decide the family");
                     i = i with { NativeIpv6 = Flag(st, who) };
                     break;
                 case "strict_mode":
@@ -343,7 +344,11 @@ internal sealed partial class Binder
             i = i with { VmacXmitBase = true };
         }
 
-        if (!hasVipBlock)
+        if (i.StrictMode)
+        {
+            i = Strict(i, who, block, preemptDelayAt, authAt);
+        }
+        else if (!hasVipBlock)
         {
             _d.Warning(block.Location, $"{who}no virtual_ipaddress; at least one is sensible");
         }
@@ -352,14 +357,52 @@ internal sealed partial class Binder
     }
 
     /// <summary>
-    /// The family is the first virtual address's, as in keepalived; virtual_ipaddress may not mix families
-    /// (virtual_ipaddress_excluded may), and neither may the VRRP source and peers.
+    /// vrrp_strict / strict_mode: what keepalived enforces for RFC compliance, each reset with an error.
+    /// </summary>
+    private VrrpInstance Strict(VrrpInstance i, string who, ConfStatement block, ConfStatement? preemptDelayAt, ConfStatement? authAt)
+    {
+        if (i.VirtualIpaddress.Count == 0)
+        {
+            _d.Error(block.Location, $"{who}no virtual_ipaddress; strict mode requires at least one");
+        }
+
+        // RFC 5798 section 6.4.1: only the address owner (priority 255) starts as MASTER.
+        if (i.State == VrrpState.Master && i.Priority != OwnerPriority)
+        {
+            _d.Error(block.Location, $"{who}state MASTER needs priority 255 in strict mode, using BACKUP");
+            i = i with { State = VrrpState.Backup };
+        }
+
+        if (i.Authentication is not null)
+        {
+            _d.Error(authAt!.Location, $"{who}authentication is not allowed in strict mode, ignoring it");
+            i = i with { Authentication = null };
+        }
+
+        if (i.PreemptDelay > TimeSpan.Zero)
+        {
+            _d.Error(preemptDelayAt!.Location, $"{who}preempt_delay is not allowed in strict mode, using 0");
+            i = i with { PreemptDelay = TimeSpan.Zero };
+        }
+
+        if (i.VmacXmitBase)
+        {
+            _d.Error(block.Location, $"{who}vmac_xmit_base is not allowed in strict mode, ignoring it");
+            i = i with { VmacXmitBase = false };
+        }
+
+        return i;
+    }
+
+    /// <summary>
+    /// The family is the first virtual address's (IPv6 with native_ipv6), as in keepalived; virtual_ipaddress may
+    /// not mix families (virtual_ipaddress_excluded may), and neither may the VRRP source and peers.
     /// </summary>
     private VrrpInstance ResolveFamily(VrrpInstance i, string who)
     {
-        var family = i.VirtualIpaddress.Count > 0 ? i.VirtualIpaddress[0].Address.Family
-            : i.UnicastSrcIp?.AddressFamily ?? i.McastSrcIp?.AddressFamily
-              ?? (i.NativeIpv6 ? AddressFamily.InterNetworkV6 : AddressFamily.InterNetwork);
+        var family = i.NativeIpv6 ? AddressFamily.InterNetworkV6
+            : i.VirtualIpaddress.Count > 0 ? i.VirtualIpaddress[0].Address.Family
+            : i.UnicastSrcIp?.AddressFamily ?? i.McastSrcIp?.AddressFamily ?? AddressFamily.InterNetwork;
         var familyName = FamilyName(family);
         var vips = new List<AddressEntry>(i.VirtualIpaddress.Count);
         foreach (var vip in i.VirtualIpaddress)

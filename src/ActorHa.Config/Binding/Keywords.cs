@@ -98,7 +98,7 @@ internal static class Keywords
             "checker_cpu_affinity", "checker_log_all_failures", "checker_no_swap", "checker_priority", "checker_process_name",
             "checker_rlimit_rttime", "checker_rt_priority", "config_save_dir", "data_use_instance", "dbus_service_name",
             "disable_local_igmp", "dynamic_interfaces", "enable_dbus", "enable_snmp_checker", "enable_snmp_rfc", "enable_snmp_rfcv2",
-            "enable_snmp_rfcv3", "enable_snmp_vrrp", "fifo_write_vrrp_states_on_reload", "include_check", "log_unknown_vrids",
+            "enable_snmp_rfcv3", "enable_snmp_vrrp", "fifo_write_vrrp_states_on_reload", "log_unknown_vrids",
             "lvs_flush", "lvs_flush_on_stop", "lvs_netlink_cmd_rcv_bufs", "lvs_netlink_cmd_rcv_bufs_force",
             "lvs_netlink_monitor_rcv_bufs", "lvs_netlink_monitor_rcv_bufs_force", "lvs_timeouts", "max_auto_priority",
             "min_auto_priority_delay", "nftables", "nftables_counters", "nftables_ifindex", "nftables_ipvs", "nftables_ipvs_priority",

@@ -35,7 +35,8 @@ internal static class CheckCommand
         };
         command.SetAction(parseResult =>
         {
-            var path = parseResult.GetValue(file)!.FullName;
+            // As written on the command line, so diagnostics name the file the way the user does.
+            var path = parseResult.GetValue(file)!.ToString();
             var interfaces = parseResult.GetValue(hostInterfaces) && Directory.Exists(SysClassNet)
                 ? Directory.GetDirectories(SysClassNet).Select(Path.GetFileName).OfType<string>().ToHashSet(StringComparer.Ordinal)
                 : null;

@@ -25,7 +25,7 @@ public sealed class ConfigJsonTests
     [Fact]
     public void Checker_kinds_and_methods_are_spelled_as_in_keepalived_conf()
     {
-        var config = Compile.Clean("virtual_server 192.0.2.1 80 {\n  protocol TCP\n  lb_kind DR\n  real_server 192.0.2.2 80 {\n    HTTP_GET {\n      url {\n        path /\n      }\n    }\n  }\n}\n");
+        var config = Compile.Clean("virtual_server 192.0.2.1 80 {\n  protocol TCP\n  lb_algo rr\n  lb_kind DR\n  real_server 192.0.2.2 80 {\n    HTTP_GET {\n      url {\n        path /\n      }\n    }\n  }\n}\n");
         using var json = JsonDocument.Parse(ConfigJson.Serialize(config));
         var vs = json.RootElement.GetProperty("virtualServers")[0];
         Assert.Equal("DR", vs.GetProperty("lvsMethod").GetString());

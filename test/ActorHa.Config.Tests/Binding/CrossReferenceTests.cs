@@ -8,8 +8,8 @@ public sealed class CrossReferenceTests
         var result = Compile.Text("vrrp_script chk {\n  script /bin/true\n}\n" + Compile.Instance("  track_script {\n    chk\n    nosuch\n  }"));
         Assert.Equal(
         [
-            "k.conf:9:5: error: (VI_1) track_script nosuch is not a vrrp_script, ignoring it",
             "k.conf:2:3: warning: scripts are configured but enable_script_security is not set in global_defs",
+            "k.conf:9:5: error: (VI_1) track_script nosuch is not a vrrp_script, ignoring it",
         ], result.Messages());
         Assert.Equal(["chk"], result.Config.VrrpInstances[0].TrackScript.Select(t => t.Name));
     }
@@ -44,10 +44,10 @@ public sealed class CrossReferenceTests
             """ + "\n" + Compile.Instance("", "VI_1") + Compile.Instance("", "VI_2", 52, "192.0.2.11/24"));
         Assert.Equal(
         [
-            "k.conf:4:5: error: (G1) vrrp_instance VI_X does not exist, ignoring it",
             "k.conf:1:1: warning: (G1) sync group has only 1 member, which is probably not what you want",
-            "k.conf:9:5: error: (G2) VI_1 is already in sync group G1, ignoring it here",
+            "k.conf:4:5: error: (G1) vrrp_instance VI_X does not exist, ignoring it",
             "k.conf:7:1: warning: (G2) sync group has only 1 member, which is probably not what you want",
+            "k.conf:9:5: error: (G2) VI_1 is already in sync group G1, ignoring it here",
         ], result.Messages());
         Assert.Equal(["VI_1"], result.Config.SyncGroups[0].Group);
         Assert.Equal(["VI_2"], result.Config.SyncGroups[1].Group);
@@ -166,7 +166,7 @@ public sealed class CrossReferenceTests
     [Fact]
     public void Virtual_server_naming_a_missing_group_is_dropped()
     {
-        var result = Compile.Text("virtual_server group NOPE {\n  delay_loop 6\n}\n");
+        var result = Compile.Text("virtual_server group NOPE {\n  lb_algo rr\n  lb_kind NAT\n}\n");
         Assert.Equal(["k.conf:1:1: error: (group NOPE) virtual_server_group NOPE does not exist, ignoring the virtual_server"], result.Messages());
         Assert.Empty(result.Config.VirtualServers);
     }

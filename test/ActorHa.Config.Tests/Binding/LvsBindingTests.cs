@@ -78,8 +78,8 @@ public sealed class LvsBindingTests
     [Fact]
     public void Nb_get_retry_is_deprecated_in_favour_of_retry()
     {
-        var result = Compile.Text("virtual_server 192.0.2.1 80 {\n  protocol TCP\n  real_server 192.0.2.2 80 {\n    TCP_CHECK {\n      nb_get_retry 3\n    }\n  }\n}\n");
-        Assert.Equal(["k.conf:5:7: warning: (192.0.2.1:80 -> 192.0.2.2:80) TCP_CHECK: nb_get_retry is deprecated, use retry"], result.Messages());
+        var result = Compile.Text("virtual_server 192.0.2.1 80 {\n  protocol TCP\n  lb_algo rr\n  lb_kind NAT\n  real_server 192.0.2.2 80 {\n    TCP_CHECK {\n      nb_get_retry 3\n    }\n  }\n}\n");
+        Assert.Equal(["k.conf:7:7: warning: (192.0.2.1:80 -> 192.0.2.2:80) TCP_CHECK: nb_get_retry is deprecated, use retry"], result.Messages());
         Assert.Equal(3, result.Config.VirtualServers[0].RealServers[0].Checkers[0].Retry);
     }
 
@@ -98,10 +98,28 @@ public sealed class LvsBindingTests
     }
 
     [Fact]
-    public void Missing_protocol_is_warned_because_keepalived_2_2_7_would_pick_UDP()
+    public void Missing_protocol_scheduler_and_method_are_errors_as_in_keepalived_t()
     {
         var result = Compile.Text("virtual_server 192.0.2.1 80 {\n  delay_loop 6\n}\n");
-        Assert.Equal(["k.conf:1:1: warning: (192.0.2.1:80) no protocol, using TCP"], result.Messages());
+        Assert.Equal(
+        [
+            "k.conf:1:1: error: (192.0.2.1:80) no protocol, using TCP",
+            "k.conf:1:1: error: (192.0.2.1:80) no lb_algo, using wlc",
+            "k.conf:1:1: error: (192.0.2.1:80) no lb_kind, using NAT",
+        ], result.Messages());
+        var vs = result.Config.VirtualServers[0];
+        Assert.Equal((LvsProtocol.Tcp, "wlc", LvsMethod.Nat), (vs.Protocol, vs.LvsSched, vs.LvsMethod));
+    }
+
+    [Fact]
+    public void Digest_must_be_an_md5_and_an_unpersistent_service_needs_a_port()
+    {
+        var result = Compile.Text("virtual_server 192.0.2.1 {\n  protocol TCP\n  lb_algo rr\n  lb_kind NAT\n  real_server 192.0.2.2 80 {\n    HTTP_GET {\n      url {\n        path /\n        digest abc\n      }\n    }\n  }\n}\n");
+        Assert.Equal(
+        [
+            "k.conf:1:1: error: (192.0.2.1) a virtual_server without a port must be persistent (persistence_timeout), using persistence_timeout 360",
+            "k.conf:9:16: error: (192.0.2.1 -> 192.0.2.2:80) HTTP_GET: digest 'abc' is not 32 hex digits (an MD5 from genhash), ignoring it",
+        ], result.Messages());
     }
 
     [Fact]
@@ -115,6 +133,8 @@ public sealed class LvsBindingTests
               fwmark 7
             }
             virtual_server fwmark 1 {
+              lb_algo sh
+              lb_kind DR
               persistence_timeout
               real_server 198.51.100.1 {
                 PING_CHECK {
@@ -124,6 +144,8 @@ public sealed class LvsBindingTests
             }
             virtual_server group VSG_1 {
               protocol UDP
+              lvs_sched rr
+              lvs_method TUN
               real_server 198.51.100.2 53 {
                 DNS_CHECK {
                   type A
@@ -156,6 +178,8 @@ public sealed class LvsBindingTests
         var config = Compile.Clean(Security + """
             virtual_server 192.0.2.100 25 {
               protocol TCP
+              lb_algo rr
+              lb_kind NAT
               real_server 198.51.100.11 25 {
                 SMTP_CHECK {
                   helo_name "foo.example.com"
@@ -195,7 +219,7 @@ public sealed class LvsBindingTests
     [Fact]
     public void Unknown_checker_keyword_suggests_within_the_checker()
     {
-        var result = Compile.Text("virtual_server 192.0.2.1 80 {\n  protocol TCP\n  real_server 192.0.2.2 80 {\n    TCP_CHECK {\n      conect_timeout 3\n    }\n  }\n}\n");
-        Assert.Equal(["k.conf:5:7: warning: unknown keyword 'conect_timeout' in TCP_CHECK, did you mean 'connect_timeout'?"], result.Messages());
+        var result = Compile.Text("virtual_server 192.0.2.1 80 {\n  protocol TCP\n  lb_algo rr\n  lb_kind NAT\n  real_server 192.0.2.2 80 {\n    TCP_CHECK {\n      conect_timeout 3\n    }\n  }\n}\n");
+        Assert.Equal(["k.conf:7:7: warning: unknown keyword 'conect_timeout' in TCP_CHECK, did you mean 'connect_timeout'?"], result.Messages());
     }
 }

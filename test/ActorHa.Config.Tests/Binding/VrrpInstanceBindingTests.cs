@@ -249,6 +249,33 @@ public sealed class VrrpInstanceBindingTests
     }
 
     [Fact]
+    public void Native_ipv6_is_deprecated_but_still_makes_the_instance_IPv6_as_in_keepalived()
+    {
+        var result = Compile.Text("vrrp_instance VI_1 {\n  interface eth0\n  virtual_router_id 5\n  native_ipv6\n  virtual_ipaddress {\n    192.0.2.1/24\n  }\n}\n");
+        Assert.Equal(
+        [
+            "k.conf:4:3: warning: (VI_1) native_ipv6 is deprecated, the virtual addresses decide the family",
+            "k.conf:6:5: error: (VI_1) virtual_ipaddress 192.0.2.1/24 is not IPv6 like the instance, ignoring it (use virtual_ipaddress_excluded)",
+        ], result.Messages());
+        Assert.Equal((System.Net.Sockets.AddressFamily.InterNetworkV6, 3), (result.Config.VrrpInstances[0].Family, result.Config.VrrpInstances[0].Version));
+    }
+
+    [Fact]
+    public void Strict_mode_enforces_what_keepalived_enforces()
+    {
+        var result = Compile.Text("global_defs {\n  vrrp_strict\n}\n" + Compile.Instance(
+            "  state MASTER\n  priority 100\n  preempt_delay 5\n  authentication {\n    auth_type PASS\n    auth_pass 1234\n  }"));
+        Assert.Equal(
+        [
+            "k.conf:4:1: error: (VI_1) state MASTER needs priority 255 in strict mode, using BACKUP",
+            "k.conf:9:3: error: (VI_1) preempt_delay is not allowed in strict mode, using 0",
+            "k.conf:10:3: error: (VI_1) authentication is not allowed in strict mode, ignoring it",
+        ], result.Messages());
+        var i = result.Config.VrrpInstances[0];
+        Assert.Equal((VrrpState.Backup, TimeSpan.Zero, (Authentication?)null), (i.State, i.PreemptDelay, i.Authentication));
+    }
+
+    [Fact]
     public void Unknown_state_falls_back_to_BACKUP()
     {
         var result = Compile.Text(Compile.Instance("  state FOO"));
@@ -272,8 +299,8 @@ public sealed class VrrpInstanceBindingTests
             """);
         Assert.Equal(
         [
-            "k.conf:7:5: error: (VI_6) virtual_ipaddress 192.0.2.10/24 is not IPv6 like the instance, ignoring it (use virtual_ipaddress_excluded)",
             "k.conf:4:3: warning: (VI_6) IPv6 instances always use VRRPv3, using version 3",
+            "k.conf:7:5: error: (VI_6) virtual_ipaddress 192.0.2.10/24 is not IPv6 like the instance, ignoring it (use virtual_ipaddress_excluded)",
         ], result.Messages());
         var i = result.Config.VrrpInstances[0];
         Assert.Equal((AddressFamily.InterNetworkV6, 3), (i.Family, i.Version));
@@ -339,9 +366,15 @@ public sealed class VrrpInstanceBindingTests
     }
 
     [Fact]
-    public void Diagnostics_are_all_collected_not_just_the_first()
+    public void Diagnostics_are_all_collected_and_shown_in_reading_order()
     {
-        var result = Compile.Text(Compile.Instance("  priority 300\n  advert_int abc\n  state FOO\n  priorty 1"));
-        Assert.Equal(4, result.Diagnostics.Count);
+        var result = Compile.Text(Compile.Instance("  advert_int 0.5\n  priority 300\n  state FOO\n  priorty 1"));
+        Assert.Equal(
+        [
+            "k.conf:4:14: error: (VI_1) advert_int 0.5 must be whole seconds with VRRPv2, using 1",
+            "k.conf:5:12: error: (VI_1) priority 300 not in 1..255, using 100",
+            "k.conf:6:9: error: (VI_1) state 'FOO' is not one of MASTER|BACKUP, using BACKUP",
+            "k.conf:7:3: warning: unknown keyword 'priorty' in vrrp_instance, did you mean 'priority'?",
+        ], result.Messages());
     }
 }
