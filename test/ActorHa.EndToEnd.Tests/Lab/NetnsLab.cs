@@ -162,6 +162,21 @@ public sealed partial class NetnsLab : IDisposable
         return lp;
     }
 
+    /// <summary>
+    /// tcpdump on a host's eth0 with a capture filter, one decoded line per packet (-l, -n, -e for MACs); returns once
+    /// tcpdump says it is listening, so nothing sent after this call is missed.
+    /// </summary>
+    public LabProcess Capture(LabHost host, string filter)
+    {
+        var capture = Start(host.Namespace, $"tcpdump@{host.Name}", "tcpdump", ["-l", "-n", "-e", "-i", "eth0", filter]);
+        if (!capture.WaitForLineAsync("listening on", TimeSpan.FromSeconds(10)).GetAwaiter().GetResult())
+        {
+            throw new InvalidOperationException($"tcpdump in {host.Name} did not start: {string.Join(" | ", capture.Lines)}");
+        }
+
+        return capture;
+    }
+
     public static async Task<bool> WaitUntilAsync(Func<bool> condition, TimeSpan timeout, TimeSpan? poll = null)
     {
         var sw = Stopwatch.StartNew();
