@@ -345,11 +345,11 @@ internal sealed class VrrpInstanceActor : ReceiveActor, IWithTimers
         _state = step.State;
         foreach (var effect in step.Effects)
         {
-            Execute(effect, step.Effects);
+            Execute(effect);
         }
     }
 
-    private void Execute(VrrpEffect effect, IReadOnlyList<VrrpEffect> all)
+    private void Execute(VrrpEffect effect)
     {
         switch (effect)
         {
@@ -363,15 +363,14 @@ internal sealed class VrrpInstanceActor : ReceiveActor, IWithTimers
                 Timers.Cancel(t.Timer);
                 break;
             case AddVips:
+                // keepalived prints these two lines without -D; the state machine marks them Detail, so they are
+                // logged here, once, and its copies are skipped below.
                 _log.Info("{0}", LogText.SettingVips(Name));
                 _vipsHeld = true;
                 _settings.Kernel.Tell(new KernelRequests.AddVips(Name, _vips, _routes));
                 break;
             case RemoveVips:
-                if (!all.OfType<Log>().Any(l => l.Text == LogText.RemovingVips(Name)))
-                {
-                    _log.Info("{0}", LogText.RemovingVips(Name));
-                }
+                _log.Info("{0}", LogText.RemovingVips(Name));
 
                 _vipsHeld = false;
                 var removal = new KernelRequests.RemoveVips(Name, _vips, _routes);
@@ -397,6 +396,8 @@ internal sealed class VrrpInstanceActor : ReceiveActor, IWithTimers
                     _ => Notifier.State.Stop,
                 };
                 _settings.Notifier.Tell(new Notifier.Notify(Notifier.Target.Instance, Name, state, _state!.Priority, _config.Notify));
+                break;
+            case Log l when l.Text == LogText.SettingVips(Name) || l.Text == LogText.RemovingVips(Name):
                 break;
             case Log l when l.Severity == LogSeverity.Info:
                 _log.Info("{0}", l.Text);
