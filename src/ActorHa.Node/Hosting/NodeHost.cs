@@ -75,6 +75,7 @@ internal static class NodeHost
             akka.AddHocon(
                 """
                 akka.coordinated-shutdown.run-by-clr-shutdown-hook = off
+                akka.scheduler.implementation = "ActorHa.Node.Hosting.PreciseScheduler, actorha"
                 akka.actor.debug.unhandled = on
                 akka.log-dead-letters-during-shutdown = off
                 """,
