@@ -550,6 +550,14 @@ internal sealed partial class Binder
             return null;
         }
 
+        if (type == AuthType.Ah)
+        {
+            // AH puts an IPsec header between IP and VRRP whose HMAC covers IP header fields the kernel fills in;
+            // ActorHa lets the kernel build the IP header, so it cannot produce or verify it.
+            _d.Error(block.Location, $"{who}auth_type AH is not supported by ActorHa (RFC 3768 withdrew it, VRRPv3 has none), running without authentication: peers using AH will reject our adverts");
+            return null;
+        }
+
         if (type == AuthType.Pass && password is null)
         {
             _d.Error(block.Location, $"{who}auth_type PASS without auth_pass, ignoring authentication");

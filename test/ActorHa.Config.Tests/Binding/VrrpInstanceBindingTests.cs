@@ -314,9 +314,13 @@ public sealed class VrrpInstanceBindingTests
         Assert.Equal(["k.conf:6:15: warning: (VI_1) auth_pass is longer than 8 characters, only the first 8 are used"], v2.Messages());
         Assert.Equal(new Authentication(AuthType.Pass, "12345678"), v2.Config.VrrpInstances[0].Authentication);
 
-        var v3 = Compile.Text(Compile.Instance("  version 3\n  authentication {\n    auth_type AH\n  }"));
+        var v3 = Compile.Text(Compile.Instance("  version 3\n  authentication {\n    auth_type PASS\n    auth_pass 1234\n  }"));
         Assert.Equal(["k.conf:5:3: error: (VI_1) authentication is not supported by VRRPv3, ignoring it"], v3.Messages());
         Assert.Null(v3.Config.VrrpInstances[0].Authentication);
+
+        var ah = Compile.Text(Compile.Instance("  authentication {\n    auth_type AH\n    auth_pass 1234\n  }"));
+        Assert.Equal(["k.conf:4:3: error: (VI_1) auth_type AH is not supported by ActorHa (RFC 3768 withdrew it, VRRPv3 has none), running without authentication: peers using AH will reject our adverts"], ah.Messages());
+        Assert.Null(ah.Config.VrrpInstances[0].Authentication);
 
         var bad = Compile.Text(Compile.Instance("  authentication {\n    auth_type XYZ\n  }"));
         Assert.Equal(["k.conf:5:15: error: (VI_1) auth_type 'XYZ' is not one of PASS|AH, ignoring authentication"], bad.Messages());
