@@ -119,7 +119,7 @@ internal sealed class VrrpSocketActor : ReceiveActor
                 var self = Self;
                 socket.StartReceiving(d => self.Tell(new Datagram(key, d)), reason => self.Tell(new SocketFailed(key, reason)));
                 _receivers[key] = new ReceiveSide(socket, $"{r.Interface}/{Family(r.Family)}");
-                _log.Info("VRRP sockpool: [ifindex({0,3}), family({1}), proto(112), multicast, address({2})]", r.IfIndex, Family(r.Family), r.MulticastGroup);
+                _log.Info("{0}", string.Create(CultureInfo.InvariantCulture, $"VRRP sockpool: [ifindex({r.IfIndex,3}), family({Family(r.Family)}), proto(112), multicast, address({r.MulticastGroup})]"));
             }
 
             var sendKey = new SendKey(r.IfIndex, r.Family, r.Source);
