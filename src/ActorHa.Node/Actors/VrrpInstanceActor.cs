@@ -117,7 +117,8 @@ internal sealed class VrrpInstanceActor : ReceiveActor, IWithTimers
         _settings = settings;
         _config = settings.Config;
         var device = _config.Interface ?? "eth0";
-        _vips = _config.VirtualIpaddress.Select(v => KernelRequests.Vip.From(v, device)).ToList();
+        // virtual_ipaddress_excluded moves with the instance like the VIPs but is left out of the adverts.
+        _vips = _config.VirtualIpaddress.Concat(_config.VirtualIpaddressExcluded).Select(v => KernelRequests.Vip.From(v, device)).ToList();
         _routes = _config.VirtualRoutes.Select(r => new KernelRequests.VRoute(r, _config.Interface)).ToList();
         _family = _config.Family == AddressFamily.InterNetworkV6 ? VrrpAddressFamily.IPv6 : VrrpAddressFamily.IPv4;
         _advertAddresses = _config.VirtualIpaddress.Where(v => v.Address.Family == _config.Family).Select(v => v.Address.Address).ToArray();

@@ -40,8 +40,9 @@ public static class LabNodes
         File.WriteAllText(conf, config);
         if (daemon == Daemon.ActorHa)
         {
+            string[] state = extraArgs.Contains("--state-dir") ? [] : ["--state-dir", dir];
             return host.Lab.Start(host.Namespace, $"actorha@{host.Name}", ActorHaPath,
-                ["-n", "-l", "-D", "-G", "-f", conf, "-p", Path.Combine(dir, "actorha.pid"), "--state-dir", dir, .. extraArgs]);
+                ["-n", "-l", "-D", "-G", "-f", conf, "-p", Path.Combine(dir, "actorha.pid"), .. state, .. extraArgs]);
         }
 
         NetnsLab.RequireRootAndTools("keepalived");
