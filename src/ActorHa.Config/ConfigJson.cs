@@ -14,7 +14,7 @@ namespace ActorHa.Config;
 /// </summary>
 public static class ConfigJson
 {
-    private static readonly JsonSerializerOptions Options = new()
+    internal static readonly JsonSerializerOptions Options = new()
     {
         WriteIndented = true,
         PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
