@@ -18,7 +18,11 @@ public sealed record ConfigCompileOptions(string? ConfigId = null, IReadOnlySet<
 /// The outcome of a compilation. <see cref="ExitCode"/> is keepalived -t's: 0 clean (warnings allowed), 4 errors
 /// run past with a fallback, 3 cannot run. <see cref="Config"/> is always set: the best keepalived would make of it.
 /// </summary>
-public sealed record CompileResult(KeepalivedConfig Config, IReadOnlyList<Diagnostic> Diagnostics, int ExitCode);
+public sealed record CompileResult(KeepalivedConfig Config, IReadOnlyList<Diagnostic> Diagnostics, int ExitCode)
+{
+    /// <summary>Every file that was read, the main one first (what a conf.d watcher must watch).</summary>
+    public IReadOnlyList<string> Files { get; init; } = [];
+}
 
 /// <summary>keepalived.conf to the typed model: parse (includes, conditionals, parameters), then bind.</summary>
 public static class ConfigCompiler
@@ -56,6 +60,6 @@ public static class ConfigCompiler
             .ThenBy(d => d.Location.Line)
             .ThenBy(d => d.Location.Column)
             .ToList();
-        return new CompileResult(config, sorted, diagnostics.ExitCode);
+        return new CompileResult(config, sorted, diagnostics.ExitCode) { Files = document.Files };
     }
 }

@@ -20,7 +20,12 @@ internal static class KernelRequests
     }
 
     /// <summary>A virtual route: <c>ip route add ...</c> as written in virtual_routes.</summary>
-    public sealed record VRoute(RouteEntry Route, string? DefaultDevice);
+    public sealed record VRoute(RouteEntry Route, string? DefaultDevice)
+    {
+        /// <summary>What makes two routes the same route (RouteEntry holds lists and a source location).</summary>
+        public string Key =>
+            $"{Route.Type} {Route.Destination} via {string.Join(",", Route.Via)} dev {Route.Device ?? DefaultDevice} src {Route.Source} table {Route.Table} metric {Route.Metric} scope {Route.Scope}";
+    }
 
     public sealed record AddVips(string Owner, IReadOnlyList<Vip> Vips, IReadOnlyList<VRoute> Routes);
 

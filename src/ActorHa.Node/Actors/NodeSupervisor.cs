@@ -1,3 +1,7 @@
+using ActorHa.Config;
+using ActorHa.Config.Diagnostics;
+using ActorHa.Config.Model;
+using ActorHa.Config.Reload;
 using ActorHa.Node.Hosting;
 using Akka.Actor;
 using Akka.Event;
@@ -6,10 +10,13 @@ namespace ActorHa.Node.Actors;
 
 /// <summary>
 /// /user/node: owns the running configuration and the children that execute it. At start-up and on SIGUSR1 it
-/// logs the actor tree with each actor's state; on Stop it winds everything down the protocol's way and answers
-/// <see cref="Stopped"/> once the kernel confirmed that what this node installed is gone.
+/// logs the actor tree with each actor's state. A reload (SIGHUP, a conf.d change) compiles the files again and
+/// applies the difference: unchanged instances are not touched, changed ones are reconfigured in place, deleted
+/// ones stop the protocol's way, new ones start as BACKUP; a configuration with errors is rejected whole and the
+/// running one stays. On Stop it winds everything down and answers <see cref="Stopped"/> once the kernel
+/// confirmed that what this node installed is gone.
 /// </summary>
-internal sealed class NodeSupervisor : ReceiveActor
+internal sealed class NodeSupervisor : ReceiveActor, IWithTimers
 {
     public sealed record Stop
     {
@@ -29,11 +36,17 @@ internal sealed class NodeSupervisor : ReceiveActor
         }
     }
 
-    /// <summary>Reload the configuration (SIGHUP, the CLI, or a watched conf.d change).</summary>
+    /// <summary>Reload the configuration (SIGHUP, the CLI, or a watched conf.d change); answers <see cref="ReloadResult"/>.</summary>
     public sealed record Reload(string Reason)
     {
         public static readonly Reload FromSignal = new("SIGHUP");
     }
+
+    /// <summary>What a reload did: applied or rejected, the diagnostics, and a one-line summary.</summary>
+    public sealed record ReloadResult(bool Applied, IReadOnlyList<Diagnostic> Diagnostics, string Summary);
+
+    /// <summary>A file under the configuration changed; reloads are debounced so an editor's burst is one reload.</summary>
+    public sealed record ConfigFileChanged(string Path);
 
     public sealed record LogTree
     {
@@ -46,9 +59,37 @@ internal sealed class NodeSupervisor : ReceiveActor
 
     private sealed record TreeReady(ActorTree.TreeNode Root);
 
+    private sealed record Compiled(CompileResult Result, IActorRef Requester, string Reason);
+
+    private sealed record RemovalsDone(ReloadPlan Plan, KeepalivedConfig Next, IActorRef Requester, IReadOnlyList<Diagnostic> Diagnostics);
+
+    private sealed record DebouncedReload
+    {
+        public static readonly DebouncedReload Instance = new();
+
+        private DebouncedReload()
+        {
+        }
+    }
+
+    private static readonly TimeSpan Debounce = TimeSpan.FromSeconds(1);
+
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly NodeOptions _options;
+    private readonly HashSet<string> _stoppingGroups = new(StringComparer.Ordinal);
+
+    /// <summary>Which actor runs each VRRP router: its group and the actor's name (kept when a reload renames it).</summary>
+    private readonly Dictionary<InstanceKey, (string Group, string ActorName)> _running = [];
+
     private LoadedConfig _loaded;
+    private IActorRef _kernel = ActorRefs.Nobody;
+    private IActorRef _notifier = ActorRefs.Nobody;
+    private IActorRef _io = ActorRefs.Nobody;
+    private IActorRef _vrrp = ActorRefs.Nobody;
+    private IActorRef? _stopRequester;
+    private ConfigWatcher? _watcher;
+    private bool _reloading;
+    private string? _pendingChange;
 
     public NodeSupervisor(NodeOptions options, LoadedConfig loaded)
     {
@@ -62,8 +103,19 @@ internal sealed class NodeSupervisor : ReceiveActor
                 _log.Info("[TREE] {0}", line);
             }
         });
-        Receive<ActorTree.DescribeTree>(_ => ActorTree.Reply(Context, $"config {_options.ConfigFile}, {_loaded.Config.VrrpInstances.Count} vrrp_instance(s), {_loaded.Config.VirtualServers.Count} virtual_server(s)"));
-        Receive<Reload>(r => _log.Info("Reloading configuration ({0})", r.Reason));
+        Receive<ActorTree.DescribeTree>(_ => ActorTree.Reply(
+            Context,
+            $"config {_options.ConfigFile}, {_loaded.Config.VrrpInstances.Count} vrrp_instance(s), {_loaded.Config.VirtualServers.Count} virtual_server(s)"));
+        Receive<Reload>(OnReload);
+        Receive<Compiled>(OnCompiled);
+        Receive<RemovalsDone>(OnRemovalsDone);
+        Receive<ConfigFileChanged>(c =>
+        {
+            _pendingChange = c.Path;
+            Timers.StartSingleTimer(nameof(DebouncedReload), DebouncedReload.Instance, Debounce);
+        });
+        Receive<DebouncedReload>(_ => Self.Tell(new Reload($"{_pendingChange} changed")));
+        Receive<ReloadResult>(_ => { });
         Receive<Stop>(_ => OnStop());
         Receive<SyncGroupActor.Stopped>(s =>
         {
@@ -75,44 +127,52 @@ internal sealed class NodeSupervisor : ReceiveActor
         });
     }
 
-    private readonly HashSet<string> _stoppingGroups = new(StringComparer.Ordinal);
-    private IActorRef? _stopRequester;
+    public ITimerScheduler Timers { get; set; } = null!;
 
-    private void OnStop()
+    public static Props Props(NodeOptions options, LoadedConfig loaded) => Akka.Actor.Props.Create(() => new NodeSupervisor(options, loaded));
+
+    protected override void PreStart()
     {
-        _stopRequester = Sender;
-        var vrrp = Context.Child("vrrp");
-        var groups = vrrp.IsNobody() ? [] : _groupNames;
-        foreach (var group in groups)
+        var config = _loaded.Config;
+        var g = config.GlobalDefs;
+        _notifier = Context.ActorOf(Notifier.Props(Notifier.Settings.Default with
         {
-            _stoppingGroups.Add(group);
+            DefaultUser = g.ScriptUser,
+            Fifos = new[] { g.NotifyFifo?.Path, g.VrrpNotifyFifo?.Path }.OfType<string>().ToList(),
+        }), "notify");
+        _kernel = Context.ActorOf(KernelActor.Props(new KernelActor.Settings(
+            _options.LedgerFile,
+            ReleaseOnStop: !_options.DontReleaseVrrp,
+            config.StaticAddresses,
+            config.StaticRoutes,
+            g.DefaultInterface ?? "eth0")), "kernel");
+        if (_options.RunVrrp)
+        {
+            _io = Context.ActorOf(VrrpSocketActor.Props(), "vrrp-io");
+            _vrrp = Context.ActorOf(Akka.Actor.Props.Create(() => new VrrpRoot()), "vrrp");
+            foreach (var (name, isImplicit, members) in Groups(config))
+            {
+                foreach (var member in members)
+                {
+                    _running[InstanceKey.Of(member)] = (name, ActorNames.Safe(member.Name));
+                }
+
+                _vrrp.Tell(new VrrpRoot.Create(GroupProps(name, isImplicit, members, g), ActorNames.Safe(name)));
+            }
         }
 
-        if (_stoppingGroups.Count == 0)
-        {
-            DrainAndReply();
-            return;
-        }
-
-        _log.Info("Stopping");
-        foreach (var group in groups)
-        {
-            Context.ActorSelection(vrrp.Path / ActorNames.Safe(group)).Tell(SyncGroupActor.Stop.Instance);
-        }
+        _watcher = ConfigWatcher.Start(_loaded.Files.Count > 0 ? _loaded.Files : [_options.ConfigFile], Self);
+        _log.Info("Startup complete");
+        Self.Tell(LogTree.Instance);
     }
 
-    private void DrainAndReply()
-    {
-        var replyTo = _stopRequester ?? Context.System.DeadLetters;
-        Context.Child("notify").Ask<Notifier.Drained>(Notifier.Drain.Instance, TimeSpan.FromSeconds(10))
-            .ContinueWith(_ => Stopped.Instance, TaskScheduler.Default)
-            .PipeTo(replyTo);
-    }
+    protected override void PostStop() => _watcher?.Dispose();
 
-    private readonly List<string> _groupNames = [];
+    private Props GroupProps(string name, bool isImplicit, IReadOnlyList<VrrpInstance> members, GlobalDefs globals) =>
+        SyncGroupActor.Props(new SyncGroupActor.Settings(name, isImplicit, members, globals, _io, _kernel, _notifier));
 
     /// <summary>Each vrrp_sync_group with its members, then one implicit group per instance outside every group.</summary>
-    private static IEnumerable<(string Name, bool Implicit, IReadOnlyList<ActorHa.Config.Model.VrrpInstance> Members)> Groups(ActorHa.Config.Model.KeepalivedConfig config)
+    private static IEnumerable<(string Name, bool Implicit, IReadOnlyList<VrrpInstance> Members)> Groups(KeepalivedConfig config)
     {
         var byName = config.VrrpInstances.ToDictionary(i => i.Name, StringComparer.Ordinal);
         var grouped = new HashSet<string>(StringComparer.Ordinal);
@@ -129,38 +189,146 @@ internal sealed class NodeSupervisor : ReceiveActor
         }
     }
 
-    public static Props Props(NodeOptions options, LoadedConfig loaded) => Akka.Actor.Props.Create(() => new NodeSupervisor(options, loaded));
-
-    protected override void PreStart()
+    private void OnReload(Reload r)
     {
-        var g = _loaded.Config.GlobalDefs;
-        var notifier = Context.ActorOf(Notifier.Props(Notifier.Settings.Default with
+        var requester = Sender;
+        if (_reloading || _stopRequester is not null)
         {
-            DefaultUser = g.ScriptUser,
-            Fifos = new[] { g.NotifyFifo?.Path, g.VrrpNotifyFifo?.Path }.OfType<string>().ToList(),
-        }), "notify");
-        var config = _loaded.Config;
-        var kernel = Context.ActorOf(KernelActor.Props(new KernelActor.Settings(
-            _options.LedgerFile,
-            ReleaseOnStop: !_options.DontReleaseVrrp,
-            config.StaticAddresses,
-            config.StaticRoutes,
-            g.DefaultInterface ?? "eth0")), "kernel");
-        if (_options.RunVrrp && config.VrrpInstances.Count > 0)
+            requester.Tell(new ReloadResult(false, [], "a reload or stop is already in progress; try again"));
+            return;
+        }
+
+        _reloading = true;
+        _log.Info("Reloading configuration ({0})", r.Reason);
+        var file = _options.ConfigFile;
+        var id = _options.EffectiveConfigId;
+        // Compiling a large configuration takes a few hundred milliseconds: off the actor thread.
+        Task.Run(() => ConfigCompiler.Compile(file, new ConfigCompileOptions(ConfigId: id)))
+            .PipeTo(Self, success: result => new Compiled(result, requester, r.Reason));
+    }
+
+    private void OnCompiled(Compiled c)
+    {
+        var result = c.Result;
+        foreach (var d in result.Diagnostics)
         {
-            var io = Context.ActorOf(VrrpSocketActor.Props(), "vrrp-io");
-            var vrrp = Context.ActorOf(Akka.Actor.Props.Create(() => new VrrpRoot()), "vrrp");
-            foreach (var (name, isImplicit, members) in Groups(config))
+            if (d.Severity == Severity.Warning)
             {
-                _groupNames.Add(name);
-                vrrp.Tell(new VrrpRoot.Create(
-                    SyncGroupActor.Props(new SyncGroupActor.Settings(name, isImplicit, members, g, io, kernel, notifier)),
-                    ActorNames.Safe(name)));
+                _log.Warning("{0}", d.ToString());
+            }
+            else
+            {
+                _log.Error("{0}", d.ToString());
             }
         }
 
-        _log.Info("Startup complete");
-        Self.Tell(LogTree.Instance);
+        if (result.ExitCode != 0)
+        {
+            var errors = result.Diagnostics.Count(d => d.Severity != Severity.Warning);
+            var summary = $"reload rejected: {errors} error(s) in the new configuration; the running configuration stays";
+            _log.Error("{0}", summary);
+            _reloading = false;
+            c.Requester.Tell(new ReloadResult(false, result.Diagnostics, summary));
+            return;
+        }
+
+        var plan = ConfigDiff.Compute(_loaded.Config, result.Config);
+        foreach (var line in plan.Restarted)
+        {
+            _log.Warning("{0}", line);
+        }
+
+        if (plan.StaticChanged)
+        {
+            _log.Warning("static_ipaddress / static_routes changed: they are applied at the next start, not by a reload");
+        }
+
+        _watcher?.Dispose();
+        _watcher = ConfigWatcher.Start(result.Files, Self);
+        var next = result.Config;
+        var removals = plan.Removed
+            .Where(r => _running.ContainsKey(InstanceKey.Of(r.Instance)))
+            .Select(r =>
+            {
+                var (group, actor) = _running[InstanceKey.Of(r.Instance)];
+                return _vrrp.Ask<SyncGroupActor.MemberRemoved>(new VrrpRoot.Forward(ActorNames.Safe(group), new SyncGroupActor.RemoveMember(actor)), TimeSpan.FromSeconds(15));
+            })
+            .ToList();
+        // New instances may reuse a VRID on the same link as a removed one: add them only once the removals are done.
+        Task.WhenAll(removals)
+            .ContinueWith(_ => new RemovalsDone(plan, next, c.Requester, result.Diagnostics), TaskScheduler.Default)
+            .PipeTo(Self);
+    }
+
+    private void OnRemovalsDone(RemovalsDone done)
+    {
+        var plan = done.Plan;
+        foreach (var (instance, _) in plan.Removed)
+        {
+            if (_running.Remove(InstanceKey.Of(instance), out var where) && !_running.Values.Any(v => v.Group == where.Group))
+            {
+                // The group has no member left (an implicit group, or a sync group emptied by the reload).
+                _vrrp.Tell(new VrrpRoot.StopChild(ActorNames.Safe(where.Group)));
+            }
+        }
+
+        foreach (var kept in plan.Kept.Where(k => k.Changed))
+        {
+            if (_running.TryGetValue(InstanceKey.Of(kept.New), out var where))
+            {
+                _vrrp.Tell(new VrrpRoot.Forward(ActorNames.Safe(where.Group), new SyncGroupActor.ReconfigureMember(where.ActorName, kept.New)));
+            }
+        }
+
+        foreach (var (instance, group) in plan.Added)
+        {
+            var actorName = ActorNames.Safe(instance.Name);
+            while (_running.Values.Any(v => v.Group == group && v.ActorName == actorName))
+            {
+                actorName += "_";
+            }
+
+            var groupExists = _running.Values.Any(v => v.Group == group);
+            _running[InstanceKey.Of(instance)] = (group, actorName);
+            var isImplicit = !done.Next.SyncGroups.Any(s => s.Name == group);
+            // A group created by the reload starts empty and gets its members like any added member.
+            _vrrp.Tell(new VrrpRoot.EnsureAndForward(
+                groupExists ? null : GroupProps(group, isImplicit, [], done.Next.GlobalDefs),
+                ActorNames.Safe(group),
+                new SyncGroupActor.AddMember(instance, actorName)));
+        }
+
+        _loaded = new LoadedConfig(done.Next, done.Diagnostics, _loaded.Files);
+        _reloading = false;
+        var summary = $"configuration reloaded: {plan}";
+        _log.Info("{0}", summary);
+        done.Requester.Tell(new ReloadResult(true, done.Diagnostics, summary));
+    }
+
+    private void OnStop()
+    {
+        _stopRequester = Sender;
+        var groups = _running.Values.Select(v => v.Group).Distinct().ToList();
+        if (_vrrp.IsNobody() || groups.Count == 0)
+        {
+            DrainAndReply();
+            return;
+        }
+
+        _log.Info("Stopping");
+        foreach (var group in groups)
+        {
+            _stoppingGroups.Add(group);
+            Context.ActorSelection(_vrrp.Path / ActorNames.Safe(group)).Tell(SyncGroupActor.Stop.Instance);
+        }
+    }
+
+    private void DrainAndReply()
+    {
+        var replyTo = _stopRequester ?? Context.System.DeadLetters;
+        _notifier.Ask<Notifier.Drained>(Notifier.Drain.Instance, TimeSpan.FromSeconds(10))
+            .ContinueWith(_ => Stopped.Instance, TaskScheduler.Default)
+            .PipeTo(replyTo);
     }
 
     /// <summary>/vrrp: the parent of the sync groups, so the tree reads /node/vrrp/&lt;group&gt;/&lt;instance&gt;.</summary>
@@ -168,15 +336,44 @@ internal sealed class NodeSupervisor : ReceiveActor
     {
         public sealed record Create(Props Props, string Name);
 
+        public sealed record Forward(string Child, object Message);
+
+        /// <summary>Creates the child from <paramref name="Props"/> if it does not exist yet, then forwards the message.</summary>
+        public sealed record EnsureAndForward(Props? Props, string Child, object Message);
+
+        public sealed record StopChild(string Child);
+
         public VrrpRoot()
         {
             Receive<Create>(c => Context.ActorOf(c.Props, c.Name));
+            Receive<Forward>(f =>
+            {
+                var child = Context.Child(f.Child);
+                if (child.IsNobody() && f.Message is SyncGroupActor.RemoveMember rm)
+                {
+                    Sender.Tell(new SyncGroupActor.MemberRemoved(f.Child, rm.ActorName));
+                    return;
+                }
+
+                child.Forward(f.Message);
+            });
+            Receive<EnsureAndForward>(e =>
+            {
+                var child = Context.Child(e.Child);
+                if (child.IsNobody() && e.Props is not null)
+                {
+                    child = Context.ActorOf(e.Props, e.Child);
+                }
+
+                child.Forward(e.Message);
+            });
+            Receive<StopChild>(s => Context.Stop(Context.Child(s.Child)));
             Receive<ActorTree.DescribeTree>(_ => ActorTree.Reply(Context, ""));
         }
     }
 
     // A child that throws is restarted: the notifier and the I/O actors hold no state worth more than the
-    // process staying up. Instance actors override this for themselves (they restart into BACKUP).
+    // process staying up. Instance actors are supervised by their group (they restart into BACKUP).
     protected override SupervisorStrategy SupervisorStrategy() =>
         new OneForOneStrategy(maxNrOfRetries: 10, withinTimeRange: TimeSpan.FromMinutes(1), localOnlyDecider: _ => Directive.Restart);
 }

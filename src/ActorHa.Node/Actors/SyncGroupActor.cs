@@ -23,23 +23,56 @@ internal sealed class SyncGroupActor : ReceiveActor
 
     public sealed record Stopped(string Group);
 
+    /// <summary>A reload added an instance to this group: it starts as BACKUP.</summary>
+    public sealed record AddMember(VrrpInstance Instance, string ActorName);
+
+    /// <summary>A reload deleted the member running as actor <paramref name="ActorName"/>; answers <see cref="MemberRemoved"/>.</summary>
+    public sealed record RemoveMember(string ActorName);
+
+    public sealed record MemberRemoved(string Group, string ActorName);
+
+    /// <summary>A reload changed the block of the member running as actor <paramref name="ActorName"/>.</summary>
+    public sealed record ReconfigureMember(string ActorName, VrrpInstance Instance);
+
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly Settings _settings;
     private readonly HashSet<string> _stopping = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, IActorRef> _removals = new(StringComparer.Ordinal);
     private IActorRef? _stopRequester;
 
     public SyncGroupActor(Settings settings)
     {
         _settings = settings;
         Receive<Stop>(_ => OnStop());
-        Receive<VrrpInstanceActor.Stopped>(s =>
+        Receive<VrrpInstanceActor.Stopped>(_ =>
         {
-            _stopping.Remove(s.Instance);
+            var name = Sender.Path.Name;
+            if (_removals.Remove(name, out var requester))
+            {
+                requester.Tell(new MemberRemoved(_settings.Name, name));
+                return;
+            }
+
+            _stopping.Remove(name);
             if (_stopping.Count == 0)
             {
                 FinishStop();
             }
         });
+        Receive<AddMember>(a => StartMember(a.Instance, a.ActorName));
+        Receive<RemoveMember>(r =>
+        {
+            var child = Context.Child(r.ActorName);
+            if (child.IsNobody())
+            {
+                Sender.Tell(new MemberRemoved(_settings.Name, r.ActorName));
+                return;
+            }
+
+            _removals[r.ActorName] = Sender;
+            child.Tell(VrrpInstanceActor.Stop.ForDeletion);
+        });
+        Receive<ReconfigureMember>(r => Context.Child(r.ActorName).Tell(new VrrpInstanceActor.Reconfigure(r.Instance)));
         Receive<ActorTree.DescribeTree>(_ => ActorTree.Reply(Context, _settings.Implicit ? "(instance without sync group)" : $"vrrp_sync_group, {_settings.Members.Count} member(s)"));
     }
 
@@ -49,16 +82,19 @@ internal sealed class SyncGroupActor : ReceiveActor
     {
         foreach (var member in _settings.Members)
         {
-            Context.ActorOf(
-                VrrpInstanceActor.Props(new VrrpInstanceActor.Settings(member, _settings.Globals, _settings.VrrpIo, _settings.Kernel, _settings.Notifier)),
-                ActorNames.Safe(member.Name));
+            StartMember(member, ActorNames.Safe(member.Name));
         }
     }
+
+    private void StartMember(VrrpInstance member, string actorName) =>
+        Context.ActorOf(
+            VrrpInstanceActor.Props(new VrrpInstanceActor.Settings(member, _settings.Globals, _settings.VrrpIo, _settings.Kernel, _settings.Notifier)),
+            actorName);
 
     private void OnStop()
     {
         _stopRequester = Sender;
-        foreach (var child in Context.GetChildren())
+        foreach (var child in Context.GetChildren().Where(c => !_removals.ContainsKey(c.Path.Name)))
         {
             _stopping.Add(child.Path.Name);
             child.Tell(VrrpInstanceActor.Stop.Instance);

@@ -29,15 +29,20 @@ internal sealed class VrrpInstanceActor : ReceiveActor, IWithTimers
     /// <summary>Published on the event stream for every transition (status, metrics, sync groups).</summary>
     public sealed record StateChanged(string Instance, VrrpState From, VrrpState To, TransitionReason Reason, int Priority, DateTimeOffset At);
 
-    /// <summary>Stop the protocol's way: priority 0 if master, VIPs removed, notify_stop; answers <see cref="Stopped"/>.</summary>
-    public sealed record Stop
+    /// <summary>
+    /// Stop the protocol's way: priority 0 if master, VIPs removed, notify; answers <see cref="Stopped"/>. An instance
+    /// deleted by a reload notifies DELETED when notify_deleted is set, else FAULT, as keepalived does; a node
+    /// shutting down notifies STOP.
+    /// </summary>
+    public sealed record Stop(bool Deleted)
     {
-        public static readonly Stop Instance = new();
+        public static readonly Stop Instance = new(false);
 
-        private Stop()
-        {
-        }
+        public static readonly Stop ForDeletion = new(true);
     }
+
+    /// <summary>A reload changed this instance's block; the instance keeps its state, timers and peers.</summary>
+    public sealed record Reconfigure(VrrpInstance Config);
 
     public sealed record Stopped(string Instance);
 
@@ -90,16 +95,17 @@ internal sealed class VrrpInstanceActor : ReceiveActor, IWithTimers
 
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly Settings _settings;
-    private readonly VrrpInstance _config;
+    private VrrpInstance _config;
     private readonly Dictionary<string, string> _faults = new(StringComparer.Ordinal);
     private readonly Dictionary<string, long> _invalid = new(StringComparer.Ordinal);
     private readonly Dictionary<string, DateTime> _invalidLogged = new(StringComparer.Ordinal);
-    private readonly IReadOnlyList<KernelRequests.Vip> _vips;
-    private readonly IReadOnlyList<KernelRequests.VRoute> _routes;
-    private readonly IPAddress[] _advertAddresses;
-    private readonly VrrpAuth _auth;
     private readonly VrrpVersion _version;
     private readonly VrrpAddressFamily _family;
+    private IReadOnlyList<KernelRequests.Vip> _vips = [];
+    private IReadOnlyList<KernelRequests.VRoute> _routes = [];
+    private IPAddress[] _advertAddresses = [];
+    private VrrpAuth _auth;
+    private bool _deleting;
     private VrrpInstanceState? _state;
     private InterfaceInfo? _interface;
     private IPAddress? _source;
@@ -116,14 +122,9 @@ internal sealed class VrrpInstanceActor : ReceiveActor, IWithTimers
     {
         _settings = settings;
         _config = settings.Config;
-        var device = _config.Interface ?? "eth0";
-        // virtual_ipaddress_excluded moves with the instance like the VIPs but is left out of the adverts.
-        _vips = _config.VirtualIpaddress.Concat(_config.VirtualIpaddressExcluded).Select(v => KernelRequests.Vip.From(v, device)).ToList();
-        _routes = _config.VirtualRoutes.Select(r => new KernelRequests.VRoute(r, _config.Interface)).ToList();
         _family = _config.Family == AddressFamily.InterNetworkV6 ? VrrpAddressFamily.IPv6 : VrrpAddressFamily.IPv4;
-        _advertAddresses = _config.VirtualIpaddress.Where(v => v.Address.Family == _config.Family).Select(v => v.Address.Address).ToArray();
         _version = _config.Version == 3 ? VrrpVersion.V3 : VrrpVersion.V2;
-        _auth = _version == VrrpVersion.V2 && _config.Authentication is { Type: AuthType.Pass } a ? VrrpAuth.SimpleText(a.Password) : VrrpAuth.None;
+        ApplyAddresses(_config);
 
         Receive<VrrpSocketActor.Registered>(OnRegistered);
         Receive<VrrpSocketActor.RegistrationFailed>(f => OnRegistrationFailed(f.Reason));
@@ -134,7 +135,8 @@ internal sealed class VrrpInstanceActor : ReceiveActor, IWithTimers
         Receive<TrackingChanged>(t => Handle(new PriorityChanged(t.Weight)));
         Receive<FaultChanged>(OnFaultChanged);
         Receive<KernelRequests.Done>(OnKernelDone);
-        Receive<Stop>(_ => OnStop());
+        Receive<Stop>(s => OnStop(s.Deleted));
+        Receive<Reconfigure>(OnReconfigure);
         Receive<GetStatus>(_ => Sender.Tell(BuildStatus()));
         Receive<ActorTree.DescribeTree>(_ => ActorTree.Reply(Context, DescribeLine()));
     }
@@ -394,6 +396,7 @@ internal sealed class VrrpInstanceActor : ReceiveActor, IWithTimers
                     VrrpState.Master => Notifier.State.Master,
                     VrrpState.Backup => Notifier.State.Backup,
                     VrrpState.Fault => Notifier.State.Fault,
+                    _ when _deleting => _config.Notify.Deleted is not null ? Notifier.State.Deleted : Notifier.State.Fault,
                     _ => Notifier.State.Stop,
                 };
                 _settings.Notifier.Tell(new Notifier.Notify(Notifier.Target.Instance, Name, state, _state!.Priority, _config.Notify));
@@ -455,14 +458,16 @@ internal sealed class VrrpInstanceActor : ReceiveActor, IWithTimers
         }
     }
 
-    private void SendGratuitous(int repeat)
+    private void SendGratuitous(int repeat) => SendGratuitousFor(_vips, repeat);
+
+    private void SendGratuitousFor(IReadOnlyList<KernelRequests.Vip> vips, int repeat)
     {
         if (_interface is null)
         {
             return;
         }
 
-        var byDevice = _vips.GroupBy(v => v.Device);
+        var byDevice = vips.GroupBy(v => v.Device);
         foreach (var group in byDevice)
         {
             var info = group.Key == _interface.Name ? _interface : InterfaceInfo.Find(group.Key);
@@ -492,6 +497,71 @@ internal sealed class VrrpInstanceActor : ReceiveActor, IWithTimers
         }
     }
 
+    private void ApplyAddresses(VrrpInstance config)
+    {
+        var device = config.Interface ?? "eth0";
+        // virtual_ipaddress_excluded moves with the instance like the VIPs but is left out of the adverts.
+        _vips = config.VirtualIpaddress.Concat(config.VirtualIpaddressExcluded).Select(v => KernelRequests.Vip.From(v, device)).ToList();
+        _routes = config.VirtualRoutes.Select(r => new KernelRequests.VRoute(r, config.Interface)).ToList();
+        _advertAddresses = config.VirtualIpaddress.Where(v => v.Address.Family == config.Family).Select(v => v.Address.Address).ToArray();
+        _auth = _version == VrrpVersion.V2 && config.Authentication is { Type: AuthType.Pass } a ? VrrpAuth.SimpleText(a.Password) : VrrpAuth.None;
+    }
+
+    /// <summary>
+    /// A reload changed this block. State, timers and the master we know stay; a master moves only the VIPs and
+    /// routes that differ; the new priority and interval go out with the next advert.
+    /// </summary>
+    private void OnReconfigure(Reconfigure r)
+    {
+        var oldVips = _vips;
+        var oldRoutes = _routes;
+        var oldSource = _source;
+        var oldDestinations = _destinations;
+        _config = r.Config;
+        ApplyAddresses(_config);
+        if (_vipsHeld)
+        {
+            var goneVips = oldVips.Except(_vips).ToList();
+            var goneRoutes = oldRoutes.ExceptBy(_routes.Select(x => x.Key), x => x.Key).ToList();
+            var newVips = _vips.Except(oldVips).ToList();
+            var newRoutes = _routes.ExceptBy(oldRoutes.Select(x => x.Key), x => x.Key).ToList();
+            if (goneVips.Count + goneRoutes.Count > 0)
+            {
+                _settings.Kernel.Tell(new KernelRequests.RemoveVips(Name, goneVips, goneRoutes));
+            }
+
+            if (newVips.Count + newRoutes.Count > 0)
+            {
+                _settings.Kernel.Tell(new KernelRequests.AddVips(Name, newVips, newRoutes));
+                SendGratuitousFor(newVips, _config.GarpMasterRepeat);
+            }
+        }
+
+        if (_state is null)
+        {
+            return;
+        }
+
+        var before = _state.Priority;
+        var machine = BuildMachineConfig();
+        _state = _state with { Config = machine, Priority = VrrpPriority.Effective(machine.Priority, _state.TrackingWeight) };
+        if (_state.Priority != before)
+        {
+            _log.Info("{0}", LogText.ChangingEffectivePriority(Name, before, _state.Priority));
+        }
+
+        // A new unicast source or peer list needs a new send socket; registering again keeps the route by VRID.
+        var group = _config.McastDstIp ?? (_family == VrrpAddressFamily.IPv6 ? _settings.Globals.VrrpMcastGroup6 : _settings.Globals.VrrpMcastGroup4);
+        var source = _family == VrrpAddressFamily.IPv6 ? _interface?.LinkLocalIPv6 : _config.UnicastSrcIp ?? _config.McastSrcIp ?? _interface?.PrimaryIPv4;
+        var destinations = _config.IsUnicast ? _config.UnicastPeer.Select(p => p.Address).ToList() : [group];
+        if (!Equals(source, oldSource) || !destinations.SequenceEqual(oldDestinations))
+        {
+            Register();
+        }
+
+        _log.Info("({0}) configuration reloaded", Name);
+    }
+
     private void OnKernelDone(KernelRequests.Done done)
     {
         foreach (var error in done.Errors)
@@ -505,9 +575,10 @@ internal sealed class VrrpInstanceActor : ReceiveActor, IWithTimers
         }
     }
 
-    private void OnStop()
+    private void OnStop(bool deleted)
     {
         _stopRequester = Sender;
+        _deleting = deleted;
         if (_state is null || _state.State is VrrpState.Stopped)
         {
             FinishStop();

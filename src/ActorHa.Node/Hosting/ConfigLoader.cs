@@ -6,7 +6,7 @@ using Serilog.Events;
 namespace ActorHa.Node.Hosting;
 
 /// <summary>A compiled configuration the node can run, with the findings that came with it.</summary>
-internal sealed record LoadedConfig(KeepalivedConfig Config, IReadOnlyList<Diagnostic> Diagnostics);
+internal sealed record LoadedConfig(KeepalivedConfig Config, IReadOnlyList<Diagnostic> Diagnostics, IReadOnlyList<string> Files);
 
 /// <summary>Compiles the configuration and logs every finding as a compiler would, file:line:col first.</summary>
 internal static class ConfigLoader
@@ -26,6 +26,6 @@ internal static class ConfigLoader
             return null;
         }
 
-        return new LoadedConfig(result.Config, result.Diagnostics);
+        return new LoadedConfig(result.Config, result.Diagnostics, result.Files);
     }
 }

@@ -40,9 +40,11 @@ public static class LabNodes
         File.WriteAllText(conf, config);
         if (daemon == Daemon.ActorHa)
         {
-            string[] state = extraArgs.Contains("--state-dir") ? [] : ["--state-dir", dir];
-            return host.Lab.Start(host.Namespace, $"actorha@{host.Name}", ActorHaPath,
+            string[] state = extraArgs.Contains("--state-dir") ? [] : ["--state-dir", Path.Combine(dir, "state")];
+            var node = host.Lab.Start(host.Namespace, $"actorha@{host.Name}", ActorHaPath,
                 ["-n", "-l", "-D", "-G", "-f", conf, "-p", Path.Combine(dir, "actorha.pid"), .. state, .. extraArgs]);
+            node.ConfigPath = conf;
+            return node;
         }
 
         NetnsLab.RequireRootAndTools("keepalived");

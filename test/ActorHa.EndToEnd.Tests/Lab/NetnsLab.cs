@@ -275,6 +275,9 @@ public sealed partial class LabProcess : IDisposable
 
     public string Name { get; }
 
+    /// <summary>The configuration file the daemon was started with (the test may rewrite it and reload).</summary>
+    public string? ConfigPath { get; set; }
+
     public int Pid => _process.Id;
 
     public bool HasExited => _process.HasExited;
