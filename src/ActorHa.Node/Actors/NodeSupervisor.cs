@@ -86,6 +86,7 @@ internal sealed class NodeSupervisor : ReceiveActor, IWithTimers
     private IActorRef _notifier = ActorRefs.Nobody;
     private IActorRef _io = ActorRefs.Nobody;
     private IActorRef _vrrp = ActorRefs.Nobody;
+    private IActorRef _scripts = ActorRefs.Nobody;
     private IActorRef? _stopRequester;
     private ConfigWatcher? _watcher;
     private bool _reloading;
@@ -148,8 +149,15 @@ internal sealed class NodeSupervisor : ReceiveActor, IWithTimers
             g.DefaultInterface ?? "eth0")), "kernel");
         if (_options.RunVrrp)
         {
+            // Scripts before instances: an instance subscribes to its tracked scripts when it starts.
+            _scripts = Context.ActorOf(Akka.Actor.Props.Create(() => new Container()), "scripts");
+            foreach (var script in config.VrrpScripts)
+            {
+                _scripts.Tell(new Container.Create(ScriptProps(script, g), ActorNames.Safe(script.Name)));
+            }
+
             _io = Context.ActorOf(VrrpSocketActor.Props(), "vrrp-io");
-            _vrrp = Context.ActorOf(Akka.Actor.Props.Create(() => new VrrpRoot()), "vrrp");
+            _vrrp = Context.ActorOf(Akka.Actor.Props.Create(() => new Container()), "vrrp");
             foreach (var (name, isImplicit, members) in Groups(config))
             {
                 foreach (var member in members)
@@ -157,7 +165,7 @@ internal sealed class NodeSupervisor : ReceiveActor, IWithTimers
                     _running[InstanceKey.Of(member)] = (name, ActorNames.Safe(member.Name));
                 }
 
-                _vrrp.Tell(new VrrpRoot.Create(GroupProps(name, isImplicit, members, g), ActorNames.Safe(name)));
+                _vrrp.Tell(new Container.Create(GroupProps(name, isImplicit, members, g), ActorNames.Safe(name)));
             }
         }
 
@@ -167,6 +175,9 @@ internal sealed class NodeSupervisor : ReceiveActor, IWithTimers
     }
 
     protected override void PostStop() => _watcher?.Dispose();
+
+    private static Props ScriptProps(VrrpScript script, GlobalDefs globals) =>
+        TrackScriptActor.Props(script, globals.EnableScriptSecurity, globals.ScriptUser);
 
     private Props GroupProps(string name, bool isImplicit, IReadOnlyList<VrrpInstance> members, GlobalDefs globals) =>
         SyncGroupActor.Props(new SyncGroupActor.Settings(name, isImplicit, members, globals, _io, _kernel, _notifier));
@@ -251,7 +262,7 @@ internal sealed class NodeSupervisor : ReceiveActor, IWithTimers
             .Select(r =>
             {
                 var (group, actor) = _running[InstanceKey.Of(r.Instance)];
-                return _vrrp.Ask<SyncGroupActor.MemberRemoved>(new VrrpRoot.Forward(ActorNames.Safe(group), new SyncGroupActor.RemoveMember(actor)), TimeSpan.FromSeconds(15));
+                return _vrrp.Ask<SyncGroupActor.MemberRemoved>(new Container.Forward(ActorNames.Safe(group), new SyncGroupActor.RemoveMember(actor)), TimeSpan.FromSeconds(15));
             })
             .ToList();
         // New instances may reuse a VRID on the same link as a removed one: add them only once the removals are done.
@@ -263,12 +274,13 @@ internal sealed class NodeSupervisor : ReceiveActor, IWithTimers
     private void OnRemovalsDone(RemovalsDone done)
     {
         var plan = done.Plan;
+        ApplyScripts(_loaded.Config, done.Next);
         foreach (var (instance, _) in plan.Removed)
         {
             if (_running.Remove(InstanceKey.Of(instance), out var where) && !_running.Values.Any(v => v.Group == where.Group))
             {
                 // The group has no member left (an implicit group, or a sync group emptied by the reload).
-                _vrrp.Tell(new VrrpRoot.StopChild(ActorNames.Safe(where.Group)));
+                _vrrp.Tell(new Container.StopChild(ActorNames.Safe(where.Group)));
             }
         }
 
@@ -276,7 +288,7 @@ internal sealed class NodeSupervisor : ReceiveActor, IWithTimers
         {
             if (_running.TryGetValue(InstanceKey.Of(kept.New), out var where))
             {
-                _vrrp.Tell(new VrrpRoot.Forward(ActorNames.Safe(where.Group), new SyncGroupActor.ReconfigureMember(where.ActorName, kept.New)));
+                _vrrp.Tell(new Container.Forward(ActorNames.Safe(where.Group), new SyncGroupActor.ReconfigureMember(where.ActorName, kept.New)));
             }
         }
 
@@ -292,7 +304,7 @@ internal sealed class NodeSupervisor : ReceiveActor, IWithTimers
             _running[InstanceKey.Of(instance)] = (group, actorName);
             var isImplicit = !done.Next.SyncGroups.Any(s => s.Name == group);
             // A group created by the reload starts empty and gets its members like any added member.
-            _vrrp.Tell(new VrrpRoot.EnsureAndForward(
+            _vrrp.Tell(new Container.EnsureAndForward(
                 groupExists ? null : GroupProps(group, isImplicit, [], done.Next.GlobalDefs),
                 ActorNames.Safe(group),
                 new SyncGroupActor.AddMember(instance, actorName)));
@@ -303,6 +315,33 @@ internal sealed class NodeSupervisor : ReceiveActor, IWithTimers
         var summary = $"configuration reloaded: {plan}";
         _log.Info("{0}", summary);
         done.Requester.Tell(new ReloadResult(true, done.Diagnostics, summary));
+    }
+
+    /// <summary>vrrp_script changes: a changed script keeps its actor (and its trackers), new ones start, deleted ones stop.</summary>
+    private void ApplyScripts(KeepalivedConfig running, KeepalivedConfig next)
+    {
+        if (_scripts.IsNobody())
+        {
+            return;
+        }
+
+        var old = running.VrrpScripts.ToDictionary(s => s.Name, StringComparer.Ordinal);
+        foreach (var script in next.VrrpScripts)
+        {
+            if (!old.Remove(script.Name, out var before))
+            {
+                _scripts.Tell(new Container.Create(ScriptProps(script, next.GlobalDefs), ActorNames.Safe(script.Name)));
+            }
+            else if (before with { Location = SourceLocation.None } != script with { Location = SourceLocation.None })
+            {
+                _scripts.Tell(new Container.Forward(ActorNames.Safe(script.Name), new TrackScriptActor.Reconfigure(script)));
+            }
+        }
+
+        foreach (var gone in old.Keys)
+        {
+            _scripts.Tell(new Container.StopChild(ActorNames.Safe(gone)));
+        }
     }
 
     private void OnStop()
@@ -331,8 +370,8 @@ internal sealed class NodeSupervisor : ReceiveActor, IWithTimers
             .PipeTo(replyTo);
     }
 
-    /// <summary>/vrrp: the parent of the sync groups, so the tree reads /node/vrrp/&lt;group&gt;/&lt;instance&gt;.</summary>
-    private sealed class VrrpRoot : ReceiveActor
+    /// <summary>/vrrp and /scripts: parents that keep the tree readable (/node/vrrp/&lt;group&gt;/&lt;instance&gt;).</summary>
+    private sealed class Container : ReceiveActor
     {
         public sealed record Create(Props Props, string Name);
 
@@ -343,7 +382,7 @@ internal sealed class NodeSupervisor : ReceiveActor, IWithTimers
 
         public sealed record StopChild(string Child);
 
-        public VrrpRoot()
+        public Container()
         {
             Receive<Create>(c => Context.ActorOf(c.Props, c.Name));
             Receive<Forward>(f =>

@@ -98,6 +98,8 @@ internal sealed class VrrpInstanceActor : ReceiveActor, IWithTimers
     private VrrpInstance _config;
     private readonly Dictionary<string, string> _faults = new(StringComparer.Ordinal);
     private readonly Dictionary<string, long> _invalid = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, TrackScriptActor.State> _scriptStates = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, int> _scriptWeights = new(StringComparer.Ordinal);
     private readonly Dictionary<string, DateTime> _invalidLogged = new(StringComparer.Ordinal);
     private readonly VrrpVersion _version;
     private readonly VrrpAddressFamily _family;
@@ -133,6 +135,7 @@ internal sealed class VrrpInstanceActor : ReceiveActor, IWithTimers
         Receive<VrrpSocketActor.InvalidAdvertReceived>(m => CountInvalid(m.Reason, VrrpLog.StructuralFailure(Name, m.Reason, (int)_version)));
         Receive<TimerFired>(t => Handle(VrrpEvent.Fired(t.Timer)));
         Receive<TrackingChanged>(t => Handle(new PriorityChanged(t.Weight)));
+        Receive<TrackScriptActor.State>(OnScriptState);
         Receive<FaultChanged>(OnFaultChanged);
         Receive<KernelRequests.Done>(OnKernelDone);
         Receive<Stop>(s => OnStop(s.Deleted));
@@ -147,7 +150,38 @@ internal sealed class VrrpInstanceActor : ReceiveActor, IWithTimers
 
     private string Name => _config.Name;
 
-    protected override void PreStart() => Register();
+    protected override void PreStart()
+    {
+        foreach (var tracked in _config.TrackScript)
+        {
+            Context.ActorSelection($"/user/node/scripts/{ActorNames.Safe(tracked.Name)}").Tell(new TrackScriptActor.Subscribe(Self));
+        }
+
+        Register();
+    }
+
+    /// <summary>
+    /// A tracked vrrp_script changed state: its weight (the track_script entry's, else the script's own) moves the
+    /// effective priority, or with weight 0 it faults the instance, by keepalived's rule (<see cref="Tracking"/>).
+    /// </summary>
+    private void OnScriptState(TrackScriptActor.State state)
+    {
+        var entry = _config.TrackScript.FirstOrDefault(t => t.Name == state.Script);
+        if (entry is null)
+        {
+            return;
+        }
+
+        _scriptStates[state.Script] = state;
+        var (weight, fault) = Tracking.Contribution(state.Up, entry.Weight ?? state.Weight, entry.Reverse || (entry.Weight is null && state.WeightReverse));
+        _scriptWeights[state.Script] = weight;
+        OnFaultChanged(new FaultChanged($"script {state.Script}", fault ? $"VRRP_Script({state.Script}) failed" : null));
+        var total = _scriptWeights.Values.Sum();
+        if (_state is not null && total != _state.TrackingWeight)
+        {
+            Handle(new PriorityChanged(total));
+        }
+    }
 
     private void Register()
     {
@@ -185,19 +219,28 @@ internal sealed class VrrpInstanceActor : ReceiveActor, IWithTimers
     private void OnRegistered(VrrpSocketActor.Registered registered)
     {
         _faults.Remove(InterfaceFault);
-        if (_state is null)
+        _state ??= InitialState();
+        if (_state.State == VrrpState.Initialize)
         {
-            _state = VrrpInstanceState.Initial(BuildMachineConfig(), DateTimeOffset.UtcNow);
-            Handle(Startup.Instance);
-        }
-        else if (_state.State == VrrpState.Initialize)
-        {
-            Handle(Startup.Instance);
+            // A tracker may already have reported a fault (a script with weight 0 failing at start-up).
+            Handle(_faults.Count > 0 ? new FaultRaised(_faults.Values.First()) : Startup.Instance);
         }
         else if (_faults.Count == 0)
         {
             Handle(FaultCleared.Instance);
         }
+    }
+
+    /// <summary>The machine's first state, with whatever the trackers reported before the socket was ready.</summary>
+    private VrrpInstanceState InitialState()
+    {
+        var machine = BuildMachineConfig();
+        var weight = _scriptWeights.Values.Sum();
+        return VrrpInstanceState.Initial(machine, DateTimeOffset.UtcNow) with
+        {
+            TrackingWeight = weight,
+            Priority = VrrpPriority.Effective(machine.Priority, weight),
+        };
     }
 
     private void OnRegistrationFailed(string reason)
@@ -208,7 +251,7 @@ internal sealed class VrrpInstanceActor : ReceiveActor, IWithTimers
         }
 
         _faults[InterfaceFault] = reason;
-        _state ??= VrrpInstanceState.Initial(BuildMachineConfig(), DateTimeOffset.UtcNow);
+        _state ??= InitialState();
         Handle(new FaultRaised(reason));
         Timers.StartSingleTimer(nameof(RetryRegister), RetryRegister.Instance, RegisterRetry);
     }
@@ -513,6 +556,7 @@ internal sealed class VrrpInstanceActor : ReceiveActor, IWithTimers
     /// </summary>
     private void OnReconfigure(Reconfigure r)
     {
+        var oldScripts = _config.TrackScript.Select(t => t.Name).ToHashSet(StringComparer.Ordinal);
         var oldVips = _vips;
         var oldRoutes = _routes;
         var oldSource = _source;
@@ -542,9 +586,23 @@ internal sealed class VrrpInstanceActor : ReceiveActor, IWithTimers
             return;
         }
 
+        // Scripts no longer tracked stop counting; newly tracked ones are subscribed to (they report their state).
+        foreach (var gone in oldScripts.Except(_config.TrackScript.Select(t => t.Name)))
+        {
+            _scriptStates.Remove(gone);
+            _scriptWeights.Remove(gone);
+            OnFaultChanged(new FaultChanged($"script {gone}", null));
+        }
+
+        foreach (var added in _config.TrackScript.Where(t => !oldScripts.Contains(t.Name)))
+        {
+            Context.ActorSelection($"/user/node/scripts/{ActorNames.Safe(added.Name)}").Tell(new TrackScriptActor.Subscribe(Self));
+        }
+
         var before = _state.Priority;
         var machine = BuildMachineConfig();
-        _state = _state with { Config = machine, Priority = VrrpPriority.Effective(machine.Priority, _state.TrackingWeight) };
+        var weight = _scriptWeights.Values.Sum();
+        _state = _state with { Config = machine, TrackingWeight = weight, Priority = VrrpPriority.Effective(machine.Priority, weight) };
         if (_state.Priority != before)
         {
             _log.Info("{0}", LogText.ChangingEffectivePriority(Name, before, _state.Priority));
@@ -625,8 +683,11 @@ internal sealed class VrrpInstanceActor : ReceiveActor, IWithTimers
     {
         var state = _state?.State.ToString().ToUpperInvariant() ?? "INIT";
         var invalid = _invalid.Values.Sum();
+        var tracking = _scriptStates.Count == 0
+            ? ""
+            : ", scripts: " + string.Join(" ", _scriptStates.Values.Select(s => string.Create(CultureInfo.InvariantCulture, $"{s.Script} {(s.Up ? "OK" : "KO")} ({_scriptWeights.GetValueOrDefault(s.Script):+0;-0;0})")));
         return string.Create(
             CultureInfo.InvariantCulture,
-            $"{state} prio {_state?.Priority ?? _config.Priority} vrid {_config.VirtualRouterId} on {_config.Interface} ({(_config.IsUnicast ? "unicast" : "multicast")}), master {(_masterAddress?.ToString() ?? "unknown")}, sent {_sent}, rcvd {_received}, invalid {invalid}{(_faults.Count > 0 ? ", faults: " + string.Join("; ", _faults.Values) : "")}");
+            $"{state} prio {_state?.Priority ?? _config.Priority}{tracking} vrid {_config.VirtualRouterId} on {_config.Interface} ({(_config.IsUnicast ? "unicast" : "multicast")}), master {(_masterAddress?.ToString() ?? "unknown")}, sent {_sent}, rcvd {_received}, invalid {invalid}{(_faults.Count > 0 ? ", faults: " + string.Join("; ", _faults.Values) : "")}");
     }
 }
