@@ -78,6 +78,9 @@ public enum TransitionReason
 
     /// <summary>The Shutdown event.</summary>
     Shutdown,
+
+    /// <summary>Another member of the instance's vrrp_sync_group changed state and this one follows.</summary>
+    SyncGroup,
 }
 
 /// <summary>How keepalived logs a line: always, or only with <c>-D</c> (--log-detail).</summary>

@@ -119,3 +119,26 @@ public sealed record Shutdown : VrrpEvent
 
     public static Shutdown Instance { get; } = new();
 }
+
+/// <summary>
+/// keepalived's vrrp_sync_group: another member became master, so this backup follows at once ("Syncing
+/// instances to MASTER state") instead of waiting for its own Master_Down_Timer.
+/// </summary>
+public sealed record SyncToMaster : VrrpEvent
+{
+    private SyncToMaster()
+    {
+    }
+
+    public static SyncToMaster Instance { get; } = new();
+}
+
+/// <summary>Another member of the sync group left MASTER, so this master steps down with it ("Syncing instances to BACKUP state").</summary>
+public sealed record SyncToBackup : VrrpEvent
+{
+    private SyncToBackup()
+    {
+    }
+
+    public static SyncToBackup Instance { get; } = new();
+}

@@ -20,3 +20,38 @@ public sealed class TrackingTests
         Assert.Equal((expectedWeight, expectedFault), Tracking.Contribution(up, weight, reverse));
     }
 }
+
+public sealed class SyncGroupEventTests
+{
+    private static VrrpInstanceState Started(byte priority)
+    {
+        var config = new VrrpInstanceConfig { Name = "VI_2", VirtualRouterId = 52, Priority = priority, PrimaryAddress = System.Net.IPAddress.Parse("192.0.2.1") };
+        return VrrpStateMachine.Handle(VrrpInstanceState.Initial(config, DateTimeOffset.UnixEpoch), Startup.Instance, DateTimeOffset.UnixEpoch).State;
+    }
+
+    [Fact]
+    public void Backup_follows_its_sync_group_to_master_without_waiting_for_its_timer()
+    {
+        var step = VrrpStateMachine.Handle(Started(100), SyncToMaster.Instance, DateTimeOffset.UnixEpoch);
+        Assert.Equal(VrrpState.Master, step.State.State);
+        Assert.Contains(step.Effects, e => e is AddVips);
+        Assert.Contains(step.Effects, e => e is Transition { Reason: TransitionReason.SyncGroup });
+    }
+
+    [Fact]
+    public void Master_follows_its_sync_group_to_backup_and_removes_its_vips()
+    {
+        var master = VrrpStateMachine.Handle(Started(100), SyncToMaster.Instance, DateTimeOffset.UnixEpoch).State;
+        var step = VrrpStateMachine.Handle(master, SyncToBackup.Instance, DateTimeOffset.UnixEpoch);
+        Assert.Equal(VrrpState.Backup, step.State.State);
+        Assert.Contains(step.Effects, e => e is RemoveVips);
+        Assert.Contains(step.Effects, e => e is ArmTimer { Timer: TimerName.MasterDownTimer });
+    }
+
+    [Fact]
+    public void Sync_events_in_other_states_change_nothing()
+    {
+        var backup = Started(100);
+        Assert.Empty(VrrpStateMachine.Handle(backup, SyncToBackup.Instance, DateTimeOffset.UnixEpoch).Effects);
+    }
+}
