@@ -110,7 +110,15 @@ internal sealed class VirtualServerActor : ReceiveActor
             {
                 if (CheckerSettings.IsSupported(checker.Kind))
                 {
-                    checkers.Add(CheckerSettings.Resolve(_vs, rs, checker));
+                    var settings = CheckerSettings.Resolve(_vs, rs, checker);
+
+                    // A misc_path without its own user runs as global_defs' script_user, like every other script.
+                    if (settings.MiscPath is { User: null } misc && _settings.DefaultUser is { } user)
+                    {
+                        settings = settings with { MiscPath = misc with { User = user.User, Group = user.Group } };
+                    }
+
+                    checkers.Add(settings);
                 }
                 else
                 {
