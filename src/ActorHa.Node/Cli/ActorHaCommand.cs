@@ -10,6 +10,7 @@ internal static class ActorHaCommand
         var root = new RootCommand("ActorHa: a keepalived-compatible VRRP and LVS daemon on Akka.NET");
         root.Subcommands.Add(DecodeCommand.Create());
         root.Subcommands.Add(CheckCommand.Create());
+        root.Subcommands.Add(GenhashCommand.Create());
         // keepalived's flags on the bare command run the node, so `actorha -n -l -D -f FILE` works like keepalived.
         RunCommand.Attach(root);
         root.Subcommands.Add(RunCommand.Create());
