@@ -165,7 +165,7 @@ internal sealed class NodeSupervisor : ReceiveActor, IWithTimers
                     _running[InstanceKey.Of(member)] = (name, ActorNames.Safe(member.Name));
                 }
 
-                _vrrp.Tell(new Container.Create(GroupProps(name, isImplicit, members, g), ActorNames.Safe(name)));
+                _vrrp.Tell(new Container.Create(GroupProps(name, isImplicit, members, g, config), ActorNames.Safe(name)));
             }
         }
 
@@ -179,8 +179,11 @@ internal sealed class NodeSupervisor : ReceiveActor, IWithTimers
     private static Props ScriptProps(VrrpScript script, GlobalDefs globals) =>
         TrackScriptActor.Props(script, globals.EnableScriptSecurity, globals.ScriptUser);
 
-    private Props GroupProps(string name, bool isImplicit, IReadOnlyList<VrrpInstance> members, GlobalDefs globals) =>
-        SyncGroupActor.Props(new SyncGroupActor.Settings(name, isImplicit, members, globals, _io, _kernel, _notifier));
+    private Props GroupProps(string name, bool isImplicit, IReadOnlyList<VrrpInstance> members, GlobalDefs globals, KeepalivedConfig config) =>
+        SyncGroupActor.Props(new SyncGroupActor.Settings(name, isImplicit, members, globals, _io, _kernel, _notifier)
+        {
+            GroupNotify = config.SyncGroups.FirstOrDefault(g => g.Name == name)?.Notify ?? NotifyScripts.None,
+        });
 
     /// <summary>Each vrrp_sync_group with its members, then one implicit group per instance outside every group.</summary>
     private static IEnumerable<(string Name, bool Implicit, IReadOnlyList<VrrpInstance> Members)> Groups(KeepalivedConfig config)
@@ -305,7 +308,7 @@ internal sealed class NodeSupervisor : ReceiveActor, IWithTimers
             var isImplicit = !done.Next.SyncGroups.Any(s => s.Name == group);
             // A group created by the reload starts empty and gets its members like any added member.
             _vrrp.Tell(new Container.EnsureAndForward(
-                groupExists ? null : GroupProps(group, isImplicit, [], done.Next.GlobalDefs),
+                groupExists ? null : GroupProps(group, isImplicit, [], done.Next.GlobalDefs, done.Next),
                 ActorNames.Safe(group),
                 new SyncGroupActor.AddMember(instance, actorName)));
         }

@@ -6,11 +6,18 @@ namespace ActorHa.Node.Actors;
 
 /// <summary>
 /// /vrrp/&lt;group&gt;: a vrrp_sync_group, or the implicit group of one for an instance outside any group. It
-/// creates and supervises its member instances and stops them together.
+/// creates and supervises its member instances and keeps them together, as keepalived does: a member becoming
+/// MASTER takes the backups with it, a master falling back to BACKUP takes the other masters with it, and a
+/// member in FAULT puts the whole group in FAULT until it recovers - so an inside and an outside address never
+/// end up on different hosts. Group notify scripts run on the group's own transitions.
 /// </summary>
 internal sealed class SyncGroupActor : ReceiveActor
 {
-    public sealed record Settings(string Name, bool Implicit, IReadOnlyList<VrrpInstance> Members, GlobalDefs Globals, IActorRef VrrpIo, IActorRef Kernel, IActorRef Notifier);
+    public sealed record Settings(string Name, bool Implicit, IReadOnlyList<VrrpInstance> Members, GlobalDefs Globals, IActorRef VrrpIo, IActorRef Kernel, IActorRef Notifier)
+    {
+        /// <summary>The vrrp_sync_group's own notify scripts.</summary>
+        public NotifyScripts GroupNotify { get; init; } = NotifyScripts.None;
+    }
 
     public sealed record Stop
     {
@@ -38,6 +45,9 @@ internal sealed class SyncGroupActor : ReceiveActor
     private readonly Settings _settings;
     private readonly HashSet<string> _stopping = new(StringComparer.Ordinal);
     private readonly Dictionary<string, IActorRef> _removals = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Protocol.StateMachine.VrrpState> _states = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _faultOrigins = new(StringComparer.Ordinal);
+    private Protocol.StateMachine.VrrpState _groupState = Protocol.StateMachine.VrrpState.Backup;
     private IActorRef? _stopRequester;
 
     public SyncGroupActor(Settings settings)
@@ -60,6 +70,7 @@ internal sealed class SyncGroupActor : ReceiveActor
             }
         });
         Receive<AddMember>(a => StartMember(a.Instance, a.ActorName));
+        Receive<VrrpInstanceActor.StateChanged>(OnMemberChanged);
         Receive<RemoveMember>(r =>
         {
             var child = Context.Child(r.ActorName);
@@ -73,7 +84,9 @@ internal sealed class SyncGroupActor : ReceiveActor
             child.Tell(VrrpInstanceActor.Stop.ForDeletion);
         });
         Receive<ReconfigureMember>(r => Context.Child(r.ActorName).Tell(new VrrpInstanceActor.Reconfigure(r.Instance)));
-        Receive<ActorTree.DescribeTree>(_ => ActorTree.Reply(Context, _settings.Implicit ? "(instance without sync group)" : $"vrrp_sync_group, {_settings.Members.Count} member(s)"));
+        Receive<ActorTree.DescribeTree>(_ => ActorTree.Reply(
+            Context,
+            _settings.Implicit ? "(instance without sync group)" : $"vrrp_sync_group {_groupState.ToString().ToUpperInvariant()}, {Context.GetChildren().Count()} member(s)"));
     }
 
     public static Props Props(Settings settings) => Akka.Actor.Props.Create(() => new SyncGroupActor(settings));
@@ -90,6 +103,80 @@ internal sealed class SyncGroupActor : ReceiveActor
         Context.ActorOf(
             VrrpInstanceActor.Props(new VrrpInstanceActor.Settings(member, _settings.Globals, _settings.VrrpIo, _settings.Kernel, _settings.Notifier)),
             actorName);
+
+    private string FaultSource => $"sync group {_settings.Name}";
+
+    private void OnMemberChanged(VrrpInstanceActor.StateChanged change)
+    {
+        var member = Sender.Path.Name;
+        _states[member] = change.To;
+        if (_settings.Implicit || _stopRequester is not null || change.Reason == Protocol.StateMachine.TransitionReason.Shutdown)
+        {
+            return;
+        }
+
+        var others = Context.GetChildren().Where(c => c.Path.Name != member).ToList();
+        switch (change.To)
+        {
+            case Protocol.StateMachine.VrrpState.Fault when _groupState != Protocol.StateMachine.VrrpState.Fault:
+                _faultOrigins.Add(member);
+                EnterGroupState(Protocol.StateMachine.VrrpState.Fault);
+                foreach (var other in others)
+                {
+                    other.Tell(new VrrpInstanceActor.FaultChanged(FaultSource, $"VRRP_Group({_settings.Name}) member {change.Instance} is in FAULT"));
+                }
+
+                break;
+
+            case Protocol.StateMachine.VrrpState.Backup when _groupState == Protocol.StateMachine.VrrpState.Fault && _faultOrigins.Remove(member):
+                if (_faultOrigins.Count == 0)
+                {
+                    EnterGroupState(Protocol.StateMachine.VrrpState.Backup);
+                    foreach (var other in others)
+                    {
+                        other.Tell(new VrrpInstanceActor.FaultChanged(FaultSource, null));
+                    }
+                }
+
+                break;
+
+            case Protocol.StateMachine.VrrpState.Master when _groupState == Protocol.StateMachine.VrrpState.Backup:
+                EnterGroupState(Protocol.StateMachine.VrrpState.Master);
+                foreach (var other in others)
+                {
+                    other.Tell(new VrrpInstanceActor.Sync(Protocol.StateMachine.SyncToMaster.Instance));
+                }
+
+                break;
+
+            case Protocol.StateMachine.VrrpState.Backup when _groupState == Protocol.StateMachine.VrrpState.Master && change.From == Protocol.StateMachine.VrrpState.Master:
+                EnterGroupState(Protocol.StateMachine.VrrpState.Backup);
+                foreach (var other in others)
+                {
+                    other.Tell(new VrrpInstanceActor.Sync(Protocol.StateMachine.SyncToBackup.Instance));
+                }
+
+                break;
+        }
+    }
+
+    private void EnterGroupState(Protocol.StateMachine.VrrpState state)
+    {
+        _groupState = state;
+        var word = state.ToString().ToUpperInvariant();
+        _log.Info("VRRP_Group({0}) Syncing instances to {1} state", _settings.Name, word);
+        _settings.Notifier.Tell(new Notifier.Notify(
+            Notifier.Target.Group,
+            _settings.Name,
+            state switch
+            {
+                Protocol.StateMachine.VrrpState.Master => Notifier.State.Master,
+                Protocol.StateMachine.VrrpState.Fault => Notifier.State.Fault,
+                _ => Notifier.State.Backup,
+            },
+            0,
+            _settings.GroupNotify));
+    }
 
     private void OnStop()
     {

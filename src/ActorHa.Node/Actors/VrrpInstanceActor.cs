@@ -46,6 +46,9 @@ internal sealed class VrrpInstanceActor : ReceiveActor, IWithTimers
 
     public sealed record Stopped(string Instance);
 
+    /// <summary>From the instance's vrrp_sync_group: follow another member to MASTER or BACKUP.</summary>
+    public sealed record Sync(VrrpEvent Event);
+
     /// <summary>The sum of the tracking weights (track_script, track_interface, track_file) now in force.</summary>
     public sealed record TrackingChanged(int Weight);
 
@@ -140,6 +143,13 @@ internal sealed class VrrpInstanceActor : ReceiveActor, IWithTimers
         Receive<KernelRequests.Done>(OnKernelDone);
         Receive<Stop>(s => OnStop(s.Deleted));
         Receive<Reconfigure>(OnReconfigure);
+        Receive<Sync>(s =>
+        {
+            if (s.Event is SyncToMaster or SyncToBackup)
+            {
+                Handle(s.Event);
+            }
+        });
         Receive<GetStatus>(_ => Sender.Tell(BuildStatus()));
         Receive<ActorTree.DescribeTree>(_ => ActorTree.Reply(Context, DescribeLine()));
     }
@@ -470,6 +480,8 @@ internal sealed class VrrpInstanceActor : ReceiveActor, IWithTimers
 
         _lastTransition = new StateChanged(Name, t.From, t.To, t.Reason, _state!.Priority, DateTimeOffset.UtcNow);
         Context.System.EventStream.Publish(_lastTransition);
+        // The sync group decides whether the other members follow.
+        Context.Parent.Tell(_lastTransition);
     }
 
     private void SendAdvertisement(byte priority)
@@ -495,10 +507,6 @@ internal sealed class VrrpInstanceActor : ReceiveActor, IWithTimers
 
         _sent++;
         _settings.VrrpIo.Tell(new VrrpSocketActor.Send(Self, messages));
-        if (priority == 0)
-        {
-            _log.Debug("{0}", LogText.SentZeroPriority(Name));
-        }
     }
 
     private void SendGratuitous(int repeat) => SendGratuitousFor(_vips, repeat);
