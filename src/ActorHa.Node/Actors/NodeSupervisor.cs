@@ -140,6 +140,7 @@ internal sealed class NodeSupervisor : ReceiveActor, IWithTimers
         {
             DefaultUser = g.ScriptUser,
             Fifos = new[] { g.NotifyFifo?.Path, g.VrrpNotifyFifo?.Path }.OfType<string>().ToList(),
+            Smtp = Scripts.SmtpSettings.FromGlobals(g),
         }), "notify");
         _kernel = Context.ActorOf(KernelActor.Props(new KernelActor.Settings(
             _options.LedgerFile,
@@ -183,6 +184,7 @@ internal sealed class NodeSupervisor : ReceiveActor, IWithTimers
         SyncGroupActor.Props(new SyncGroupActor.Settings(name, isImplicit, members, globals, _io, _kernel, _notifier)
         {
             GroupNotify = config.SyncGroups.FirstOrDefault(g => g.Name == name)?.Notify ?? NotifyScripts.None,
+            SmtpAlert = config.SyncGroups.FirstOrDefault(g => g.Name == name)?.SmtpAlert ?? globals.SmtpAlertVrrp ?? globals.SmtpAlert ?? false,
         });
 
     /// <summary>Each vrrp_sync_group with its members, then one implicit group per instance outside every group.</summary>

@@ -33,8 +33,14 @@ internal sealed class Notifier : ReceiveActor
         MasterRxLowerPri,
     }
 
-    /// <summary>A transition to announce; <paramref name="Scripts"/> are the entity's notify_* settings.</summary>
-    public sealed record Notify(Target Target, string Name, State State, int Priority, NotifyScripts Scripts);
+    /// <summary>
+    /// A transition to announce; <paramref name="Scripts"/> are the entity's notify_* settings. <see cref="SmtpAlert"/>
+    /// is the entity's smtp_alert (or the global default), already resolved.
+    /// </summary>
+    public sealed record Notify(Target Target, string Name, State State, int Priority, NotifyScripts Scripts)
+    {
+        public bool SmtpAlert { get; init; }
+    }
 
     /// <summary>Replies <see cref="Drained"/> once every queued script has finished (used before exit, for notify_stop).</summary>
     public sealed record Drain
@@ -59,11 +65,16 @@ internal sealed class Notifier : ReceiveActor
     public sealed record Settings(TimeSpan ScriptTimeout, ScriptUser? DefaultUser, IReadOnlyList<string> Fifos)
     {
         public static readonly Settings Default = new(TimeSpan.FromSeconds(30), null, []);
+
+        /// <summary>Where smtp_alert mail goes; null when global_defs sets no smtp_server or recipients.</summary>
+        public SmtpSettings? Smtp { get; init; }
     }
 
     private sealed record Job(string Key, string Description, ScriptCommand Command);
 
     private sealed record JobDone(string Key, string Description, ScriptResult Result);
+
+    private sealed record MailDone(string Subject, string? Error);
 
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly Settings _settings;
@@ -71,15 +82,30 @@ internal sealed class Notifier : ReceiveActor
     private readonly HashSet<string> _running = new(StringComparer.Ordinal);
     private readonly List<IActorRef> _drainWaiters = [];
     private readonly Dictionary<string, int> _fifos = new(StringComparer.Ordinal);
+    private int _mailsInFlight;
 
     public Notifier(Settings settings)
     {
         _settings = settings;
         Receive<Notify>(OnNotify);
         Receive<JobDone>(OnJobDone);
+        Receive<MailDone>(m =>
+        {
+            _mailsInFlight--;
+            if (m.Error is null)
+            {
+                _log.Info("SMTP alert successfully sent.");
+            }
+            else
+            {
+                _log.Warning("Error sending SMTP alert ({0}): {1}", m.Subject, m.Error);
+            }
+
+            ReleaseDrainWaiters();
+        });
         Receive<Drain>(_ =>
         {
-            if (_running.Count == 0)
+            if (_running.Count == 0 && _mailsInFlight == 0)
             {
                 Sender.Tell(Drained.Instance);
             }
@@ -113,6 +139,15 @@ internal sealed class Notifier : ReceiveActor
         foreach (var fifo in _settings.Fifos)
         {
             WriteFifo(fifo, FifoLine(n));
+        }
+
+        if (n.SmtpAlert && _settings.Smtp is { } smtp && n.State is State.Master or State.Backup or State.Fault)
+        {
+            var (subject, body) = n.Target == Target.Instance
+                ? Scripts.SmtpAlert.InstanceMail(smtp.RouterId, n.Name, StateWord(n.State))
+                : Scripts.SmtpAlert.GroupMail(smtp.RouterId, n.Name, StateWord(n.State));
+            _mailsInFlight++;
+            Scripts.SmtpAlert.SendAsync(smtp, subject, body, DateTimeOffset.Now).PipeTo(Self, success: e => new MailDone(subject, e));
         }
 
         var specific = n.State switch
@@ -166,16 +201,7 @@ internal sealed class Notifier : ReceiveActor
         {
             _running.Remove(key);
             _queues.Remove(key);
-            if (_running.Count == 0)
-            {
-                foreach (var waiter in _drainWaiters)
-                {
-                    waiter.Tell(Drained.Instance);
-                }
-
-                _drainWaiters.Clear();
-            }
-
+            ReleaseDrainWaiters();
             return;
         }
 
@@ -184,6 +210,21 @@ internal sealed class Notifier : ReceiveActor
         _log.Debug("[NOTIFY] {0}: running {1} '{2}'", key, job.Description, job.Command);
         ScriptRunner.RunAsync(job.Command, _settings.ScriptTimeout)
             .PipeTo(Self, success: r => new JobDone(key, job.Description, r));
+    }
+
+    private void ReleaseDrainWaiters()
+    {
+        if (_running.Count > 0 || _mailsInFlight > 0)
+        {
+            return;
+        }
+
+        foreach (var waiter in _drainWaiters)
+        {
+            waiter.Tell(Drained.Instance);
+        }
+
+        _drainWaiters.Clear();
     }
 
     private void OnJobDone(JobDone done)

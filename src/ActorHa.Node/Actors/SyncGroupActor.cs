@@ -17,6 +17,9 @@ internal sealed class SyncGroupActor : ReceiveActor
     {
         /// <summary>The vrrp_sync_group's own notify scripts.</summary>
         public NotifyScripts GroupNotify { get; init; } = NotifyScripts.None;
+
+        /// <summary>The group's smtp_alert, resolved against global_defs.</summary>
+        public bool SmtpAlert { get; init; }
     }
 
     public sealed record Stop
@@ -175,7 +178,10 @@ internal sealed class SyncGroupActor : ReceiveActor
                 _ => Notifier.State.Backup,
             },
             0,
-            _settings.GroupNotify));
+            _settings.GroupNotify)
+        {
+            SmtpAlert = _settings.SmtpAlert,
+        });
     }
 
     private void OnStop()

@@ -452,7 +452,10 @@ internal sealed class VrrpInstanceActor : ReceiveActor, IWithTimers
                     _ when _deleting => _config.Notify.Deleted is not null ? Notifier.State.Deleted : Notifier.State.Fault,
                     _ => Notifier.State.Stop,
                 };
-                _settings.Notifier.Tell(new Notifier.Notify(Notifier.Target.Instance, Name, state, _state!.Priority, _config.Notify));
+                _settings.Notifier.Tell(new Notifier.Notify(Notifier.Target.Instance, Name, state, _state!.Priority, _config.Notify)
+                {
+                    SmtpAlert = _config.SmtpAlert ?? _settings.Globals.SmtpAlertVrrp ?? _settings.Globals.SmtpAlert ?? false,
+                });
                 break;
             case Log l when l.Text == LogText.SettingVips(Name) || l.Text == LogText.RemovingVips(Name):
                 break;
