@@ -4,6 +4,8 @@ using ActorHa.Config.Model;
 using ActorHa.Config.Reload;
 using ActorHa.Node.Hosting;
 using Akka.Actor;
+using System.Net.Sockets;
+using System.Text.Json;
 using Akka.Event;
 
 namespace ActorHa.Node.Actors;
@@ -118,6 +120,7 @@ internal sealed class NodeSupervisor : ReceiveActor, IWithTimers
         Receive<DebouncedReload>(_ => Self.Tell(new Reload($"{_pendingChange} changed")));
         Receive<ReloadResult>(_ => { });
         Receive<Stop>(_ => OnStop());
+        Receive<ControlRequest>(OnControl);
         Receive<SyncGroupActor.Stopped>(s =>
         {
             _stoppingGroups.Remove(s.Group);
@@ -171,6 +174,15 @@ internal sealed class NodeSupervisor : ReceiveActor, IWithTimers
         }
 
         _watcher = ConfigWatcher.Start(_loaded.Files.Count > 0 ? _loaded.Files : [_options.ConfigFile], Self);
+        try
+        {
+            Context.ActorOf(ControlActor.Props(_options.EffectiveControlSocket, Self), "control");
+        }
+        catch (Exception e) when (e is IOException or SocketException or UnauthorizedAccessException)
+        {
+            // The node runs without its CLI rather than not at all.
+            _log.Error("control socket {0} unavailable: {1}", _options.EffectiveControlSocket, e.Message);
+        }
         _log.Info("Startup complete");
         Self.Tell(LogTree.Instance);
     }
@@ -347,6 +359,58 @@ internal sealed class NodeSupervisor : ReceiveActor, IWithTimers
         {
             _scripts.Tell(new Container.StopChild(ActorNames.Safe(gone)));
         }
+    }
+
+    /// <summary>The CLI's verbs (status, tree, reload), answered without blocking this actor.</summary>
+    private void OnControl(ControlRequest request)
+    {
+        var replyTo = Sender;
+        switch (request.Verb)
+        {
+            case "status":
+                CollectStatus().PipeTo(replyTo);
+                break;
+            case "tree":
+                Self.Ask<ActorTree.TreeNode>(ActorTree.DescribeTree.Instance, TimeSpan.FromSeconds(5))
+                    .ContinueWith(t => t.IsCompletedSuccessfully
+                        ? new ControlResponse(true, string.Join('\n', ActorTree.Render(t.Result)))
+                        : new ControlResponse(false, "the actor tree did not answer in 5 s"), TaskScheduler.Default)
+                    .PipeTo(replyTo);
+                break;
+            case "reload":
+                Self.Ask<ReloadResult>(new Reload("actorha reload"), TimeSpan.FromSeconds(60))
+                    .ContinueWith(t => t.IsCompletedSuccessfully
+                        ? new ControlResponse(t.Result.Applied, string.Join('\n', t.Result.Diagnostics.Select(d => d.ToString()).Append(t.Result.Summary)))
+                        : new ControlResponse(false, "reload did not finish in 60 s"), TaskScheduler.Default)
+                    .PipeTo(replyTo);
+                break;
+            default:
+                replyTo.Tell(new ControlResponse(false, $"unknown request '{request.Verb}'"));
+                break;
+        }
+    }
+
+    private Task<ControlResponse> CollectStatus()
+    {
+        var asks = _running
+            .Select(kv => Context.ActorSelection(_vrrp.Path / ActorNames.Safe(kv.Value.Group) / kv.Value.ActorName)
+                .Ask<VrrpInstanceActor.Status>(VrrpInstanceActor.GetStatus.Instance, TimeSpan.FromSeconds(5)))
+            .ToList();
+        var groups = _running.GroupBy(kv => kv.Value.Group).ToDictionary(g => g.Key, g => g.Select(kv => kv.Value.ActorName).ToList(), StringComparer.Ordinal);
+        var explicitGroups = _loaded.Config.SyncGroups.Select(g => g.Name).ToHashSet(StringComparer.Ordinal);
+        return Task.WhenAll(asks).ContinueWith(
+            t =>
+            {
+                if (!t.IsCompletedSuccessfully)
+                {
+                    return new ControlResponse(false, "an instance did not answer in 5 s");
+                }
+
+                var statuses = t.Result.OrderBy(s => s.Name, StringComparer.Ordinal).ToList();
+                var text = StatusText.Render(statuses, groups.Where(g => explicitGroups.Contains(g.Key)).ToDictionary(g => g.Key, g => (IReadOnlyList<string>)g.Value));
+                return new ControlResponse(true, text, JsonSerializer.SerializeToElement(statuses, ControlActor.Json));
+            },
+            TaskScheduler.Default);
     }
 
     private void OnStop()

@@ -11,6 +11,11 @@ internal static class ActorHaCommand
         root.Subcommands.Add(DecodeCommand.Create());
         root.Subcommands.Add(CheckCommand.Create());
         root.Subcommands.Add(GenhashCommand.Create());
+        foreach (var verb in ControlCommands.Create())
+        {
+            root.Subcommands.Add(verb);
+        }
+
         // keepalived's flags on the bare command run the node, so `actorha -n -l -D -f FILE` works like keepalived.
         RunCommand.Attach(root);
         root.Subcommands.Add(RunCommand.Create());

@@ -1,0 +1,77 @@
+using System.CommandLine;
+using System.Net.Sockets;
+using System.Text;
+using System.Text.Json;
+using ActorHa.Node.Actors;
+using ActorHa.Node.Hosting;
+
+namespace ActorHa.Node.Cli;
+
+/// <summary>
+/// The verbs that talk to a running node over its control socket: <c>status</c>, <c>tree</c>, <c>reload</c>. The
+/// socket is found like the node places it: next to the pid file given with <c>-p</c>, else the default.
+/// </summary>
+internal static class ControlCommands
+{
+    public static IEnumerable<Command> Create()
+    {
+        yield return Verb("status", "Show every VRRP instance: state, priority and why, master, VIPs, advert counters, last transition", json: true);
+        yield return Verb("tree", "Show the node's live actor tree with each actor's state", json: false);
+        yield return Verb("reload", "Reload the configuration (like SIGHUP) and print the diagnostics", json: false);
+    }
+
+    private static Command Verb(string name, string description, bool json)
+    {
+        var command = new Command(name, description);
+        var pid = new Option<string>("--pid", "-p") { Description = "pid file of the node (its control socket sits next to it)" };
+        var socket = new Option<string>("--control-socket") { Description = "control socket path" };
+        var asJson = new Option<bool>("--json") { Description = "machine-readable output" };
+        command.Options.Add(pid);
+        command.Options.Add(socket);
+        if (json)
+        {
+            command.Options.Add(asJson);
+        }
+
+        command.SetAction(parse =>
+        {
+            var path = parse.GetValue(socket) ?? new NodeOptions { PidFile = parse.GetValue(pid) }.EffectiveControlSocket;
+            var response = Ask(path, new ControlRequest(name));
+            if (response is null)
+            {
+                Console.Error.WriteLine($"actorha {name}: cannot reach a node at {path} (is it running? use -p PIDFILE for a node started with -p)");
+                return 3;
+            }
+
+            if (json && parse.GetValue(asJson) && response.Data is { } data)
+            {
+                Console.Out.WriteLine(JsonSerializer.Serialize(data, new JsonSerializerOptions { WriteIndented = true }));
+            }
+            else
+            {
+                (response.Ok ? Console.Out : Console.Error).WriteLine(response.Text);
+            }
+
+            return response.Ok ? 0 : 1;
+        });
+        return command;
+    }
+
+    internal static ControlResponse? Ask(string path, ControlRequest request)
+    {
+        try
+        {
+            using var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+            socket.Connect(new UnixDomainSocketEndPoint(path));
+            socket.Send(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(request, ControlActor.Json) + "\n"));
+            using var stream = new NetworkStream(socket, ownsSocket: false);
+            using var reader = new StreamReader(stream, Encoding.UTF8);
+            var line = reader.ReadLine();
+            return line is null ? null : JsonSerializer.Deserialize<ControlResponse>(line, ControlActor.Json);
+        }
+        catch (SocketException)
+        {
+            return null;
+        }
+    }
+}
