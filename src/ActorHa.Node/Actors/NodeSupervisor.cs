@@ -384,10 +384,58 @@ internal sealed class NodeSupervisor : ReceiveActor, IWithTimers
                         : new ControlResponse(false, "reload did not finish in 60 s"), TaskScheduler.Default)
                     .PipeTo(replyTo);
                 break;
+            case "switchover":
+            case "maintenance":
+                Maintenance(request, replyTo);
+                break;
             default:
                 replyTo.Tell(new ControlResponse(false, $"unknown request '{request.Verb}'"));
                 break;
         }
+    }
+
+    /// <summary>
+    /// switchover NAME [release]: the instance's whole sync group hands over (or is released); maintenance on|off:
+    /// every instance of this node. Each instance answers with its new state.
+    /// </summary>
+    private void Maintenance(ControlRequest request, IActorRef replyTo)
+    {
+        var args = request.Args ?? [];
+        IEnumerable<KeyValuePair<InstanceKey, (string Group, string ActorName)>> targets;
+        bool on;
+        if (request.Verb == "maintenance")
+        {
+            if (args.Count != 1 || args[0] is not ("on" or "off"))
+            {
+                replyTo.Tell(new ControlResponse(false, "usage: actorha maintenance on|off"));
+                return;
+            }
+
+            on = args[0] == "on";
+            targets = _running;
+        }
+        else
+        {
+            var instance = args.Count > 0 ? _loaded.Config.VrrpInstances.FirstOrDefault(i => i.Name == args[0]) : null;
+            if (instance is null || !_running.TryGetValue(InstanceKey.Of(instance), out var where))
+            {
+                replyTo.Tell(new ControlResponse(false, $"no vrrp_instance '{(args.Count > 0 ? args[0] : "")}' on this node; instances: {string.Join(", ", _loaded.Config.VrrpInstances.Select(i => i.Name))}"));
+                return;
+            }
+
+            on = !(args.Count > 1 && args[1] == "release");
+            targets = _running.Where(kv => kv.Value.Group == where.Group);
+        }
+
+        var asks = targets
+            .Select(kv => Context.ActorSelection(_vrrp.Path / ActorNames.Safe(kv.Value.Group) / kv.Value.ActorName)
+                .Ask<ControlResponse>(new VrrpInstanceActor.Maintenance(on), TimeSpan.FromSeconds(5)))
+            .ToList();
+        Task.WhenAll(asks)
+            .ContinueWith(t => t.IsCompletedSuccessfully
+                ? new ControlResponse(true, string.Join('\n', t.Result.Select(r => r.Text)))
+                : new ControlResponse(false, "an instance did not answer in 5 s"), TaskScheduler.Default)
+            .PipeTo(replyTo);
     }
 
     private Task<ControlResponse> CollectStatus()

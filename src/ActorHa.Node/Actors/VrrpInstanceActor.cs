@@ -46,6 +46,13 @@ internal sealed class VrrpInstanceActor : ReceiveActor, IWithTimers
 
     public sealed record Stopped(string Instance);
 
+    /// <summary>
+    /// Administrative handover (`actorha switchover` / `maintenance on`): the effective priority drops to 1 and a
+    /// master resigns with a priority-0 advert while keeping its VIPs until the new master's advert arrives, so the
+    /// VIP always has a holder; the node then stays BACKUP until released (<paramref name="On"/> false).
+    /// </summary>
+    public sealed record Maintenance(bool On);
+
     /// <summary>From the instance's vrrp_sync_group: follow another member to MASTER or BACKUP.</summary>
     public sealed record Sync(VrrpEvent Event);
 
@@ -111,6 +118,7 @@ internal sealed class VrrpInstanceActor : ReceiveActor, IWithTimers
     private IPAddress[] _advertAddresses = [];
     private VrrpAuth _auth;
     private bool _deleting;
+    private bool _maintenance;
     private VrrpInstanceState? _state;
     private InterfaceInfo? _interface;
     private IPAddress? _source;
@@ -143,6 +151,7 @@ internal sealed class VrrpInstanceActor : ReceiveActor, IWithTimers
         Receive<KernelRequests.Done>(OnKernelDone);
         Receive<Stop>(s => OnStop(s.Deleted));
         Receive<Reconfigure>(OnReconfigure);
+        Receive<Maintenance>(OnMaintenance);
         Receive<Sync>(s =>
         {
             if (s.Event is SyncToMaster or SyncToBackup)
@@ -186,7 +195,7 @@ internal sealed class VrrpInstanceActor : ReceiveActor, IWithTimers
         var (weight, fault) = Tracking.Contribution(state.Up, entry.Weight ?? state.Weight, entry.Reverse || (entry.Weight is null && state.WeightReverse));
         _scriptWeights[state.Script] = weight;
         OnFaultChanged(new FaultChanged($"script {state.Script}", fault ? $"VRRP_Script({state.Script}) failed" : null));
-        var total = _scriptWeights.Values.Sum();
+        var total = TrackingTotal();
         if (_state is not null && total != _state.TrackingWeight)
         {
             Handle(new PriorityChanged(total));
@@ -241,11 +250,44 @@ internal sealed class VrrpInstanceActor : ReceiveActor, IWithTimers
         }
     }
 
+    /// <summary>
+    /// The tracking weight in force: the scripts' weights, and in maintenance enough below zero that the effective
+    /// priority clamps to 1 whatever the scripts add.
+    /// </summary>
+    private int TrackingTotal() => _scriptWeights.Values.Sum() + (_maintenance ? -(2 * VrrpPriority.Owner) : 0);
+
+    private void OnMaintenance(Maintenance m)
+    {
+        if (m.On == _maintenance)
+        {
+            Sender.Tell(new ControlResponse(true, $"({Name}) maintenance already {(m.On ? "on" : "off")}"));
+            return;
+        }
+
+        _maintenance = m.On;
+        _log.Info("({0}) maintenance {1}", Name, m.On ? "on: handing mastership over, staying BACKUP until released" : "off: back to the configured priority");
+        if (_config.Priority == VrrpPriority.Owner)
+        {
+            // The address owner's priority is never adjusted (RFC 5798 5.2.4): only a fault makes it step down.
+            OnFaultChanged(new FaultChanged("maintenance", m.On ? "maintenance (actorha maintenance/switchover)" : null));
+        }
+        else if (_state is not null)
+        {
+            Handle(new PriorityChanged(TrackingTotal()));
+            if (m.On)
+            {
+                Handle(Resign.Instance);
+            }
+        }
+
+        Sender.Tell(new ControlResponse(true, $"({Name}) maintenance {(m.On ? "on" : "off")}, state {_state?.State.ToString().ToUpperInvariant() ?? "INIT"}, priority {_state?.Priority}"));
+    }
+
     /// <summary>The machine's first state, with whatever the trackers reported before the socket was ready.</summary>
     private VrrpInstanceState InitialState()
     {
         var machine = BuildMachineConfig();
-        var weight = _scriptWeights.Values.Sum();
+        var weight = TrackingTotal();
         return VrrpInstanceState.Initial(machine, DateTimeOffset.UtcNow) with
         {
             TrackingWeight = weight,
@@ -612,7 +654,7 @@ internal sealed class VrrpInstanceActor : ReceiveActor, IWithTimers
 
         var before = _state.Priority;
         var machine = BuildMachineConfig();
-        var weight = _scriptWeights.Values.Sum();
+        var weight = TrackingTotal();
         _state = _state with { Config = machine, TrackingWeight = weight, Priority = VrrpPriority.Effective(machine.Priority, weight) };
         if (_state.Priority != before)
         {

@@ -18,11 +18,27 @@ internal static class ControlCommands
         yield return Verb("status", "Show every VRRP instance: state, priority and why, master, VIPs, advert counters, last transition", json: true);
         yield return Verb("tree", "Show the node's live actor tree with each actor's state", json: false);
         yield return Verb("reload", "Reload the configuration (like SIGHUP) and print the diagnostics", json: false);
+        yield return Verb("switchover", "Hand an instance (and its sync group) over to the peer without editing the config; stays BACKUP until --release", json: false, instanceArgument: true);
+        yield return Verb("maintenance", "on: hand every instance over and stay BACKUP; off: back to the configured priorities", json: false, onOff: true);
     }
 
-    private static Command Verb(string name, string description, bool json)
+    private static Command Verb(string name, string description, bool json, bool instanceArgument = false, bool onOff = false)
     {
         var command = new Command(name, description);
+        var instance = new Argument<string>("instance") { Description = "vrrp_instance name" };
+        var release = new Option<bool>("--release") { Description = "end the switchover: back to the configured priority" };
+        var state = new Argument<string>("on|off");
+        if (instanceArgument)
+        {
+            command.Arguments.Add(instance);
+            command.Options.Add(release);
+        }
+
+        if (onOff)
+        {
+            command.Arguments.Add(state);
+        }
+
         var pid = new Option<string>("--pid", "-p") { Description = "pid file of the node (its control socket sits next to it)" };
         var socket = new Option<string>("--control-socket") { Description = "control socket path" };
         var asJson = new Option<bool>("--json") { Description = "machine-readable output" };
@@ -36,7 +52,10 @@ internal static class ControlCommands
         command.SetAction(parse =>
         {
             var path = parse.GetValue(socket) ?? new NodeOptions { PidFile = parse.GetValue(pid) }.EffectiveControlSocket;
-            var response = Ask(path, new ControlRequest(name));
+            IReadOnlyList<string>? args = instanceArgument
+                ? (parse.GetValue(release) ? [parse.GetValue(instance)!, "release"] : [parse.GetValue(instance)!])
+                : onOff ? [parse.GetValue(state)!] : null;
+            var response = Ask(path, new ControlRequest(name, args));
             if (response is null)
             {
                 Console.Error.WriteLine($"actorha {name}: cannot reach a node at {path} (is it running? use -p PIDFILE for a node started with -p)");

@@ -142,3 +142,17 @@ public sealed record SyncToBackup : VrrpEvent
 
     public static SyncToBackup Instance { get; } = new();
 }
+
+/// <summary>
+/// An administrative handover (ActorHa's switchover/maintenance): a master sends one priority-0 advert so the
+/// backups take over after Skew_Time, but keeps its VIPs until the new master's advert arrives, so the VIP is never
+/// without a holder. The caller lowers the effective priority first, so the machine then yields to that advert.
+/// </summary>
+public sealed record Resign : VrrpEvent
+{
+    private Resign()
+    {
+    }
+
+    public static Resign Instance { get; } = new();
+}

@@ -41,6 +41,7 @@ public static class VrrpStateMachine
                 state with { PreemptDelay = PreemptDelayWindow.Elapsed },
             (VrrpState.Master, AdvertReceived a) => OnMasterAdvert(state, a, now, fx),
             (VrrpState.Master, AdverTimerFired) => SendAdvertAndRearm(state, fx),
+            (VrrpState.Master, Resign) => Emit(state, fx, new SendAdvert(VrrpPriority.Resign)),
             (VrrpState.Backup, SyncToMaster) => EnterMaster(state, TransitionReason.SyncGroup, now, fx),
             (VrrpState.Master, SyncToBackup) =>
                 EnterBackup(state, TransitionReason.SyncGroup, LogText.EnteringBackupState(state.Config.Name), state.Config.AdvertisementIntervalCs, now, fx),

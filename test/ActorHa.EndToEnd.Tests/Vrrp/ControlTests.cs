@@ -76,3 +76,54 @@ public sealed class ControlTests(ITestOutputHelper output)
         Assert.Contains("cannot reach a node at /nonexistent/actorha.sock", err, StringComparison.Ordinal);
     }
 }
+
+/// <summary>Manual switchover without editing the configuration, measured from the VIP holders' side.</summary>
+[Collection("lab")]
+public sealed class SwitchoverTests(ITestOutputHelper output)
+{
+    [Fact]
+    public async Task Switchover_hands_the_vip_over_with_no_moment_without_a_holder_and_release_takes_it_back()
+    {
+        using var lab = NetnsLab.Create(2, output);
+        lab.Hosts[0].Start(Daemon.ActorHa, LabNodes.Instance(100));
+        var master = lab.Hosts[1].Start(Daemon.ActorHa, LabNodes.Instance(200));
+        Assert.True(await NetnsLab.WaitUntilAsync(() => lab.Hosts[1].HasAddress("192.0.2.100"), TimeSpan.FromSeconds(15)));
+        await Task.Delay(1500);
+
+        // Watch the holders while the switchover runs: 'ip monitor' in both hosts timestamps every address change.
+        using var m0 = lab.Start(lab.Hosts[0].Namespace, "monitor@h1", "ip", ["-ts", "monitor", "address"]);
+        using var m1 = lab.Start(lab.Hosts[1].Namespace, "monitor@h2", "ip", ["-ts", "monitor", "address"]);
+        await Task.Delay(300);
+        var pid = Path.Combine(Path.GetDirectoryName(master.ConfigPath!)!, "actorha.pid");
+        var sw = System.Diagnostics.Stopwatch.StartNew();
+        var (code, text) = Run(["switchover", "VI_1", "-p", pid]);
+        Assert.Equal(0, code);
+        Assert.Contains("(VI_1) maintenance on", text, StringComparison.Ordinal);
+        Assert.True(await NetnsLab.WaitUntilAsync(() => lab.Hosts[0].HasAddress("192.0.2.100") && !lab.Hosts[1].HasAddress("192.0.2.100"), TimeSpan.FromSeconds(10)));
+        output.WriteLine($"switchover done after {sw.ElapsedMilliseconds} ms");
+
+        await Task.Delay(300);
+        var added = m0.Lines.Where(l => l.Contains("192.0.2.100", StringComparison.Ordinal) && !l.Contains("Deleted", StringComparison.Ordinal)).Select(Stamp).First();
+        var removed = m1.Lines.Where(l => l.Contains("Deleted", StringComparison.Ordinal) && l.Contains("192.0.2.100", StringComparison.Ordinal)).Select(Stamp).First();
+        output.WriteLine($"new holder from {added:HH:mm:ss.ffffff}, old holder until {removed:HH:mm:ss.ffffff}: overlap {(removed - added).TotalMilliseconds:F1} ms");
+        Assert.True(removed >= added, $"the VIP had no holder for {(added - removed).TotalMilliseconds:F1} ms");
+
+        // The old master stays BACKUP (its effective priority is 1) until released, then preempts back.
+        await Task.Delay(4500);
+        Assert.False(lab.Hosts[1].HasAddress("192.0.2.100"));
+        Assert.Equal(0, Run(["switchover", "VI_1", "--release", "-p", pid]).Code);
+        Assert.True(await NetnsLab.WaitUntilAsync(() => lab.Hosts[1].HasAddress("192.0.2.100"), TimeSpan.FromSeconds(10)), "the released node did not preempt back");
+    }
+
+    private static DateTime Stamp(string line) =>
+        DateTime.ParseExact(line[1..line.IndexOf(']', StringComparison.Ordinal)], "yyyy-MM-ddTHH:mm:ss.ffffff", System.Globalization.CultureInfo.InvariantCulture);
+
+    private static (int Code, string Text) Run(string[] args)
+    {
+        var psi = new System.Diagnostics.ProcessStartInfo(LabNodes.ActorHaPath, args) { RedirectStandardOutput = true, RedirectStandardError = true };
+        using var p = System.Diagnostics.Process.Start(psi)!;
+        var text = p.StandardOutput.ReadToEnd() + p.StandardError.ReadToEnd();
+        p.WaitForExit();
+        return (p.ExitCode, text);
+    }
+}
