@@ -69,7 +69,13 @@ internal sealed class KernelActor : ReceiveActor
         Receive<KernelRequests.RemoveVips>(r => Sender.Tell(new KernelRequests.Done(r.Owner, r, Apply(r.Owner, r.Vips, r.Routes, add: false))));
         Receive<KernelRequests.SendFrames>(r => Sender.Tell(new KernelRequests.Done(r.Owner, r, SendFrames(r))));
         Receive<KernelRequests.CreateVmac>(r => Sender.Tell(new KernelRequests.Done(r.Owner, r, CreateVmac(r))));
-        Receive<KernelRequests.DeleteVmac>(r => Sender.Tell(new KernelRequests.Done(r.Owner, r, DeleteVmac(r))));
+        Receive<KernelRequests.DeleteVmac>(r =>
+        {
+            foreach (var error in DeleteVmac(r))
+            {
+                _log.Error("({0}) {1}", r.Owner, error);
+            }
+        });
         Receive<ActorTree.DescribeTree>(_ => ActorTree.Reply(Context, string.Create(
             CultureInfo.InvariantCulture,
             $"{_ledger.Count(e => e.Kind == "address")} address(es), {_ledger.Count(e => e.Kind == "route")} route(s), {_ledger.Count(e => e.Kind == Vmac)} vmac(s) installed; {_requests} request(s), {_failures} failed")));
@@ -357,6 +363,7 @@ internal sealed class KernelActor : ReceiveActor
             return [$"cannot create vmac {r.Name} on {r.Parent}: {Libc.ErrorText(errno)}"];
         }
 
+        _ledger.RemoveAll(e => e.Kind == Vmac && e.Device == r.Name);
         _ledger.Add(new LedgerEntry(r.Owner, Vmac, mac, 0, r.Name, Link: r.Parent));
         Persist();
         var errors = new List<string>();

@@ -42,7 +42,7 @@ internal static class KernelRequests
     /// </summary>
     public sealed record CreateVmac(string Owner, string Parent, string Name, PhysicalAddress Mac, bool IPv6);
 
-    /// <summary>Removes the macvlan <paramref name="Name"/> if this node created it.</summary>
+    /// <summary>Removes the macvlan <paramref name="Name"/> if this node created it. Not answered: its owner is leaving.</summary>
     public sealed record DeleteVmac(string Owner, string Name);
 
     /// <summary>The outcome of one request; <see cref="Errors"/> name each address or route that failed and why.</summary>

@@ -73,6 +73,20 @@ internal sealed class LinkMonitor : ReceiveActor
 
     protected override void PostStop() => _socket?.Dispose();
 
+    /// <summary>The mailbox outlives a restart: subscriptions sent to ourselves here are taken up by the next incarnation.</summary>
+    protected override void PreRestart(Exception reason, object message)
+    {
+        foreach (var (name, set) in _subscribers)
+        {
+            foreach (var subscriber in set)
+            {
+                Self.Tell(new Subscribe(subscriber, name));
+            }
+        }
+
+        base.PreRestart(reason, message);
+    }
+
     /// <summary>
     /// Opens the socket, reads every link synchronously (so a subscriber never sees a spurious "missing" state
     /// before the dump is in), then starts the receive thread. Links gone since the last table are reported.

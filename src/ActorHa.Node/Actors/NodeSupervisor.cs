@@ -156,6 +156,8 @@ internal sealed class NodeSupervisor : ReceiveActor, IWithTimers
                 _scripts.Tell(new Container.Create(ScriptProps(script, g), ActorNames.Safe(script.Name)));
             }
 
+            // Links before instances: an instance subscribes to its interfaces when it starts.
+            Context.ActorOf(LinkMonitor.Props(), "links");
             _io = Context.ActorOf(VrrpSocketActor.Props(), "vrrp-io");
             _vrrp = Context.ActorOf(Akka.Actor.Props.Create(() => new Container()), "vrrp");
             foreach (var (name, isImplicit, members) in Groups(config))
