@@ -5,6 +5,7 @@ using System.Text.Json;
 using ActorHa.Config.Model;
 using ActorHa.Node.Io;
 using ActorHa.Node.Kernel;
+using ActorHa.Node.Logging;
 using ActorHa.Protocol.Netlink;
 using Akka.Actor;
 using Akka.Event;
@@ -363,6 +364,7 @@ internal sealed class KernelActor : ReceiveActor
             return [$"cannot create vmac {r.Name} on {r.Parent}: {Libc.ErrorText(errno)}"];
         }
 
+        _log.Info("{0}", VrrpLog.VmacCreated(r.Owner, r.Name));
         _ledger.RemoveAll(e => e.Kind == Vmac && e.Device == r.Name);
         _ledger.Add(new LedgerEntry(r.Owner, Vmac, mac, 0, r.Name, Link: r.Parent));
         Persist();
@@ -414,7 +416,15 @@ internal sealed class KernelActor : ReceiveActor
         }
 
         var errors = new List<string>();
-        AddError(errors, Remove(entry));
+        if (Remove(entry) is { } error)
+        {
+            errors.Add(error);
+        }
+        else
+        {
+            _log.Info("{0}", VrrpLog.VmacRemoved(r.Owner, r.Name));
+        }
+
         if (!_ledger.Any(e => e.Kind == Vmac && e.Link == entry.Link))
         {
             foreach (var saved in _ledger.Where(e => e.Kind == Sysctl && e.Device == entry.Link).ToList())

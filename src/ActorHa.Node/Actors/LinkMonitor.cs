@@ -64,7 +64,7 @@ internal sealed class LinkMonitor : ReceiveActor
         });
         Receive<ActorTree.DescribeTree>(_ => ActorTree.Reply(Context, string.Create(
             CultureInfo.InvariantCulture,
-            $"{_links.Count} link(s), {_links.Values.Count(l => l.Up)} up; {_subscribers.Values.Sum(s => s.Count)} subscription(s) to {string.Join(",", _subscribers.Keys.Order(StringComparer.Ordinal))}; {_events} event(s)")));
+            $"{_links.Count} link(s), {_links.Values.Count(l => l.Up)} up; {_subscribers.Values.Sum(s => s.Count)} subscription(s){(_subscribers.Count == 0 ? "" : " to " + string.Join(",", _subscribers.Keys.Order(StringComparer.Ordinal)))}; {_events} event(s)")));
     }
 
     public static Props Props() => Akka.Actor.Props.Create(() => new LinkMonitor());
