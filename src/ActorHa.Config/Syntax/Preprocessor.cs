@@ -139,7 +139,7 @@ internal sealed partial class Preprocessor
                 continue;
             }
 
-            var words = LineTokenizer.SplitWords(stripped);
+            var words = QuotedWords.Split(stripped);
             if (words.Count > 0 && words[0] == "include_check")
             {
                 _includeCheck = words.Count > 1 ? string.Join(' ', words.Skip(1)) : "all";

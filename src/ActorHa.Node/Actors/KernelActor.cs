@@ -5,6 +5,7 @@ using System.Text.Json;
 using ActorHa.Config.Model;
 using ActorHa.Node.Io;
 using ActorHa.Node.Kernel;
+using ActorHa.Node.Logging;
 using ActorHa.Protocol.Netlink;
 using Akka.Actor;
 using Akka.Event;
@@ -22,7 +23,11 @@ internal sealed class KernelActor : ReceiveActor
     /// <summary><paramref name="LedgerFile"/> null keeps the ledger in memory only (tests).</summary>
     public sealed record Settings(string? LedgerFile, bool ReleaseOnStop, IReadOnlyList<AddressEntry> StaticAddresses, IReadOnlyList<RouteEntry> StaticRoutes, string DefaultInterface);
 
-    /// <summary>One thing installed: an address or a route, with what is needed to remove it again.</summary>
+    /// <summary>
+    /// One thing installed, with what is needed to remove it again: an address, a route, a vmac (Address is its MAC,
+    /// <see cref="Link"/> its parent) or a sysctl of a vmac's parent (Address is the /proc/sys path, <see cref="Value"/>
+    /// what it held before).
+    /// </summary>
     public sealed record LedgerEntry(
         string Owner,
         string Kind,
@@ -37,12 +42,17 @@ internal sealed class KernelActor : ReceiveActor
         uint Table = RtnlMessages.TableMain,
         uint? Metric = null,
         byte RouteType = 1,
-        byte? RouteScope = null);
+        byte? RouteScope = null,
+        string? Link = null,
+        string? Value = null);
 
     private const int EEXIST = 17;
     private const int ENOENT = 2;
     private const int ESRCH = 3;
     private const int EADDRNOTAVAIL = 99;
+    private const int ENODEV = 19;
+    private const string Vmac = "vmac";
+    private const string Sysctl = "sysctl";
     private const string StaticOwner = "static";
 
     private readonly ILoggingAdapter _log = Context.GetLogger();
@@ -59,9 +69,17 @@ internal sealed class KernelActor : ReceiveActor
         Receive<KernelRequests.AddVips>(r => Sender.Tell(new KernelRequests.Done(r.Owner, r, Apply(r.Owner, r.Vips, r.Routes, add: true))));
         Receive<KernelRequests.RemoveVips>(r => Sender.Tell(new KernelRequests.Done(r.Owner, r, Apply(r.Owner, r.Vips, r.Routes, add: false))));
         Receive<KernelRequests.SendFrames>(r => Sender.Tell(new KernelRequests.Done(r.Owner, r, SendFrames(r))));
+        Receive<KernelRequests.CreateVmac>(r => Sender.Tell(new KernelRequests.Done(r.Owner, r, CreateVmac(r))));
+        Receive<KernelRequests.DeleteVmac>(r =>
+        {
+            foreach (var error in DeleteVmac(r))
+            {
+                _log.Error("({0}) {1}", r.Owner, error);
+            }
+        });
         Receive<ActorTree.DescribeTree>(_ => ActorTree.Reply(Context, string.Create(
             CultureInfo.InvariantCulture,
-            $"{_ledger.Count(e => e.Kind == "address")} address(es), {_ledger.Count(e => e.Kind == "route")} route(s) installed; {_requests} request(s), {_failures} failed")));
+            $"{_ledger.Count(e => e.Kind == "address")} address(es), {_ledger.Count(e => e.Kind == "route")} route(s), {_ledger.Count(e => e.Kind == Vmac)} vmac(s) installed; {_requests} request(s), {_failures} failed")));
     }
 
     public static Props Props(Settings settings) => Akka.Actor.Props.Create(() => new KernelActor(settings));
@@ -121,14 +139,7 @@ internal sealed class KernelActor : ReceiveActor
         foreach (var entry in Enumerable.Reverse(leftovers ?? []))
         {
             var error = Remove(entry);
-            _log.Info(
-                "removing {0} {1}/{2}{3} left by a previous run ({4}){5}",
-                entry.Kind,
-                entry.Address,
-                entry.PrefixLength,
-                entry.Device is null ? "" : " dev " + entry.Device,
-                entry.Owner,
-                error is null ? "" : ": " + error);
+            _log.Info("removing {0} left by a previous run ({1}){2}", Describe(entry), entry.Owner, error is null ? "" : ": " + error);
         }
 
         Persist();
@@ -178,6 +189,14 @@ internal sealed class KernelActor : ReceiveActor
     private string? Remove(LedgerEntry entry)
     {
         _ledger.Remove(entry);
+        switch (entry.Kind)
+        {
+            case Vmac:
+                return RemoveLink(entry.Device!);
+            case Sysctl:
+                return WriteSysctl(entry.Address, entry.Value!);
+        }
+
         var (request, sequence, what) = Build(entry, add: false);
         if (request is null)
         {
@@ -319,6 +338,177 @@ internal sealed class KernelActor : ReceiveActor
         catch (IOException e)
         {
             _log.Warning("cannot write kernel ledger {0}: {1}", file, e.Message);
+        }
+    }
+
+    private List<string> CreateVmac(KernelRequests.CreateVmac r)
+    {
+        var mac = r.Mac.ToString();
+        // An instance restarted by its supervisor asks again for what it already has.
+        if (_ledger.Any(e => e.Kind == Vmac && e.Device == r.Name && e.Link == r.Parent && e.Address == mac) && Libc.IfNameToIndex(r.Name) != 0)
+        {
+            return SetUp(r.Name);
+        }
+
+        var parent = (int)Libc.IfNameToIndex(r.Parent);
+        if (parent == 0)
+        {
+            return [$"cannot create vmac {r.Name}: interface {r.Parent} doesn't exist"];
+        }
+
+        var sequence = _netlink!.NextSequence();
+        var errno = Send(RtnlMessages.NewMacvlan(new RtnlMacvlan(r.Name, parent, r.Mac.GetAddressBytes()), sequence), sequence);
+        if (errno != 0)
+        {
+            _failures++;
+            return [$"cannot create vmac {r.Name} on {r.Parent}: {Libc.ErrorText(errno)}"];
+        }
+
+        _log.Info("{0}", VrrpLog.VmacCreated(r.Owner, r.Name));
+        _ledger.RemoveAll(e => e.Kind == Vmac && e.Device == r.Name);
+        _ledger.Add(new LedgerEntry(r.Owner, Vmac, mac, 0, r.Name, Link: r.Parent));
+        Persist();
+        var errors = new List<string>();
+        // The macvlan answers ARP only for its own addresses (the VIPs) and takes adverts sourced from this host's
+        // own address; the parent stops answering for addresses it does not hold, so clients learn the virtual MAC.
+        // This is what keepalived sets; the parent's old values go back when the last vmac on it is removed.
+        foreach (var (key, value) in new[] { ("arp_ignore", "1"), ("accept_local", "1"), ("rp_filter", "0") })
+        {
+            AddError(errors, WriteSysctl($"/proc/sys/net/ipv4/conf/{r.Name}/{key}", value));
+        }
+
+        foreach (var key in new[] { "arp_ignore", "arp_filter" })
+        {
+            AddError(errors, SetParentSysctl(r.Owner, r.Parent, key, "1"));
+        }
+
+        if (!r.IPv6)
+        {
+            // No link-local address: a backup's vmac would otherwise speak (DAD, MLD) from the virtual MAC and
+            // pull the switch's forwarding entry for it away from the master.
+            AddError(errors, WriteSysctl($"/proc/sys/net/ipv6/conf/{r.Name}/addr_gen_mode", "1"));
+        }
+
+        errors.AddRange(SetUp(r.Name));
+        return errors;
+    }
+
+    private List<string> SetUp(string name)
+    {
+        var index = (int)Libc.IfNameToIndex(name);
+        var sequence = _netlink!.NextSequence();
+        var errno = index == 0 ? ENODEV : Send(RtnlMessages.SetLinkUp(index, up: true, sequence), sequence);
+        if (errno == 0)
+        {
+            return [];
+        }
+
+        _failures++;
+        return [$"cannot set {name} up: {Libc.ErrorText(errno)}"];
+    }
+
+    private List<string> DeleteVmac(KernelRequests.DeleteVmac r)
+    {
+        var entry = _ledger.FirstOrDefault(e => e.Kind == Vmac && e.Device == r.Name && e.Owner == r.Owner);
+        if (entry is null)
+        {
+            return [];
+        }
+
+        var errors = new List<string>();
+        if (Remove(entry) is { } error)
+        {
+            errors.Add(error);
+        }
+        else
+        {
+            _log.Info("{0}", VrrpLog.VmacRemoved(r.Owner, r.Name));
+        }
+
+        if (!_ledger.Any(e => e.Kind == Vmac && e.Link == entry.Link))
+        {
+            foreach (var saved in _ledger.Where(e => e.Kind == Sysctl && e.Device == entry.Link).ToList())
+            {
+                AddError(errors, Remove(saved));
+            }
+        }
+
+        Persist();
+        return errors;
+    }
+
+    /// <summary>Sets a sysctl of a vmac's parent, first recording the value it had (once, for the first vmac on it).</summary>
+    private string? SetParentSysctl(string owner, string parent, string key, string value)
+    {
+        var path = $"/proc/sys/net/ipv4/conf/{parent}/{key}";
+        if (!_ledger.Any(e => e.Kind == Sysctl && e.Address == path))
+        {
+            string old;
+            try
+            {
+                old = File.ReadAllText(path).Trim();
+            }
+            catch (IOException e)
+            {
+                return $"cannot read {path}: {e.Message}";
+            }
+
+            _ledger.Add(new LedgerEntry(owner, Sysctl, path, 0, parent, Value: old));
+            Persist();
+        }
+
+        return WriteSysctl(path, value);
+    }
+
+    /// <summary>
+    /// Writes a sysctl through /proc/sys, which shows the network namespace of the process that opens it: the
+    /// node's own namespace, never another.
+    /// </summary>
+    private string? WriteSysctl(string path, string value)
+    {
+        try
+        {
+            File.WriteAllText(path, value);
+            return null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            _failures++;
+            return $"cannot write {value} to {path}: {e.Message}";
+        }
+    }
+
+    private string? RemoveLink(string name)
+    {
+        var index = (int)Libc.IfNameToIndex(name);
+        if (index == 0)
+        {
+            return null;
+        }
+
+        var sequence = _netlink!.NextSequence();
+        var errno = Send(RtnlMessages.DeleteLink(index, sequence), sequence);
+        if (errno is 0 or ENODEV)
+        {
+            return null;
+        }
+
+        _failures++;
+        return $"cannot remove vmac {name}: {Libc.ErrorText(errno)}";
+    }
+
+    private static string Describe(LedgerEntry e) => e.Kind switch
+    {
+        Vmac => $"vmac {e.Device} on {e.Link}",
+        Sysctl => $"sysctl {e.Address} (back to {e.Value})",
+        _ => $"{e.Kind} {e.Address}/{e.PrefixLength}{(e.Device is null ? "" : " dev " + e.Device)}",
+    };
+
+    private static void AddError(List<string> errors, string? error)
+    {
+        if (error is not null)
+        {
+            errors.Add(error);
         }
     }
 }

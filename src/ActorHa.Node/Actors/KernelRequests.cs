@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.NetworkInformation;
 using ActorHa.Config.Model;
 
 namespace ActorHa.Node.Actors;
@@ -33,6 +34,16 @@ internal static class KernelRequests
 
     /// <summary>Prebuilt Ethernet frames (GARP / NA) to send out of <see cref="Device"/>, in order.</summary>
     public sealed record SendFrames(string Owner, string Device, IReadOnlyList<byte[]> Frames);
+
+    /// <summary>
+    /// use_vmac: a macvlan <paramref name="Name"/> on <paramref name="Parent"/> carrying the virtual MAC, set up, with
+    /// the ARP sysctls keepalived sets so that only the macvlan answers for the VIPs. <paramref name="IPv6"/> keeps
+    /// the kernel's link-local address on it (an IPv6 instance sends from it); an IPv4 one gets none.
+    /// </summary>
+    public sealed record CreateVmac(string Owner, string Parent, string Name, PhysicalAddress Mac, bool IPv6);
+
+    /// <summary>Removes the macvlan <paramref name="Name"/> if this node created it. Not answered: its owner is leaving.</summary>
+    public sealed record DeleteVmac(string Owner, string Name);
 
     /// <summary>The outcome of one request; <see cref="Errors"/> name each address or route that failed and why.</summary>
     public sealed record Done(string Owner, object Request, IReadOnlyList<string> Errors)

@@ -160,6 +160,8 @@ internal sealed class NodeSupervisor : ReceiveActor, IWithTimers
                 _scripts.Tell(new Container.Create(ScriptProps(script, g), ActorNames.Safe(script.Name)));
             }
 
+            // Links before instances: an instance subscribes to its interfaces when it starts.
+            Context.ActorOf(LinkMonitor.Props(), "links");
             _io = Context.ActorOf(VrrpSocketActor.Props(), "vrrp-io");
             _vrrp = Context.ActorOf(Akka.Actor.Props.Create(() => new Container()), "vrrp");
             foreach (var (name, isImplicit, members) in Groups(config))
@@ -170,6 +172,25 @@ internal sealed class NodeSupervisor : ReceiveActor, IWithTimers
                 }
 
                 _vrrp.Tell(new Container.Create(GroupProps(name, isImplicit, members, g, config), ActorNames.Safe(name)));
+            }
+        }
+
+        if (_options.RunCheckers && config.VirtualServers.Count > 0)
+        {
+            // Health checking runs whether or not the kernel has IPVS; /ipvs says which.
+            var ipvs = Context.ActorOf(IpvsActor.Props(), "ipvs");
+            var check = Context.ActorOf(Akka.Actor.Props.Create(() => new Container()), "check");
+            var settings = VirtualServerActor.Settings.Default with { DefaultUser = g.ScriptUser };
+            var names = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var vs in config.VirtualServers)
+            {
+                var name = ActorNames.Safe(VirtualServerName(vs));
+                while (!names.Add(name))
+                {
+                    name += "_";
+                }
+
+                check.Tell(new Container.Create(VirtualServerActor.Props(vs, ipvs, settings), name));
             }
         }
 
@@ -188,6 +209,9 @@ internal sealed class NodeSupervisor : ReceiveActor, IWithTimers
     }
 
     protected override void PostStop() => _watcher?.Dispose();
+
+    private static string VirtualServerName(VirtualServer vs) =>
+        vs.Group is { } group ? $"group-{group}" : vs.Fwmark is { } mark ? $"fwmark-{mark}" : $"{vs.Address}:{vs.Port}";
 
     private static Props ScriptProps(VrrpScript script, GlobalDefs globals) =>
         TrackScriptActor.Props(script, globals.EnableScriptSecurity, globals.ScriptUser);

@@ -22,7 +22,7 @@ namespace ActorHa.Node.Actors;
 /// event stream and counts it. Adverts that fail this instance's policy (version, auth, VIP list) are dropped and
 /// counted by reason, logged at most once per reason every <see cref="VrrpSocketActor.LogWindow"/>.
 /// </summary>
-internal sealed class VrrpInstanceActor : ReceiveActor, IWithTimers
+internal sealed partial class VrrpInstanceActor : ReceiveActor, IWithTimers
 {
     public sealed record Settings(VrrpInstance Config, GlobalDefs Globals, IActorRef VrrpIo, IActorRef Kernel, IActorRef Notifier);
 
@@ -137,11 +137,14 @@ internal sealed class VrrpInstanceActor : ReceiveActor, IWithTimers
         _config = settings.Config;
         _family = _config.Family == AddressFamily.InterNetworkV6 ? VrrpAddressFamily.IPv6 : VrrpAddressFamily.IPv4;
         _version = _config.Version == 3 ? VrrpVersion.V3 : VrrpVersion.V2;
+        _vmac = VmacName(_config);
+        _tracking = NewTracking(_config);
         ApplyAddresses(_config);
 
         Receive<VrrpSocketActor.Registered>(OnRegistered);
-        Receive<VrrpSocketActor.RegistrationFailed>(f => OnRegistrationFailed(f.Reason));
+        Receive<VrrpSocketActor.RegistrationFailed>(f => OnRegistrationFailed(f.Reason, waitForLink: false));
         Receive<RetryRegister>(_ => Register());
+        ReceiveLinkEvents();
         Receive<VrrpSocketActor.AdvertReceived>(OnAdvert);
         Receive<VrrpSocketActor.InvalidAdvertReceived>(m => CountInvalid(m.Reason, VrrpLog.StructuralFailure(Name, m.Reason, (int)_version)));
         Receive<TimerFired>(t => Handle(VrrpEvent.Fired(t.Timer)));
@@ -176,6 +179,7 @@ internal sealed class VrrpInstanceActor : ReceiveActor, IWithTimers
             Context.ActorSelection($"/user/node/scripts/{ActorNames.Safe(tracked.Name)}").Tell(new TrackScriptActor.Subscribe(Self));
         }
 
+        SubscribeLinks();
         Register();
     }
 
@@ -208,17 +212,31 @@ internal sealed class VrrpInstanceActor : ReceiveActor, IWithTimers
         _interface = InterfaceInfo.Find(ifname);
         if (_interface is null)
         {
-            OnRegistrationFailed($"interface {ifname} doesn't exist");
+            // /links reports the interface when it appears; no need to poll.
+            OnRegistrationFailed($"interface {ifname} doesn't exist", waitForLink: true);
+            return;
+        }
+
+        if (!VmacReady())
+        {
+            return;
+        }
+
+        // Adverts go out of the vmac unless vmac_xmit_base; an IPv4 vmac has no address, so they carry the base's.
+        var advertInterface = AdvertInterface(_interface);
+        if (advertInterface is null)
+        {
+            OnRegistrationFailed($"vmac {_vmac} doesn't exist", waitForLink: false);
             return;
         }
 
         var ipv6 = _family == VrrpAddressFamily.IPv6;
         _source = ipv6
-            ? _interface.LinkLocalIPv6
+            ? advertInterface.LinkLocalIPv6
             : _config.UnicastSrcIp ?? _config.McastSrcIp ?? _interface.PrimaryIPv4;
         if (_source is null)
         {
-            OnRegistrationFailed($"interface {ifname} has no {(ipv6 ? "IPv6 link-local" : "IPv4")} address to send adverts from");
+            OnRegistrationFailed($"interface {advertInterface.Name} has no {(ipv6 ? "IPv6 link-local" : "IPv4")} address to send adverts from", waitForLink: true);
             return;
         }
 
@@ -227,8 +245,8 @@ internal sealed class VrrpInstanceActor : ReceiveActor, IWithTimers
         _settings.VrrpIo.Tell(new VrrpSocketActor.Register(
             Self,
             Name,
-            ifname,
-            _interface.Index,
+            advertInterface.Name,
+            advertInterface.Index,
             _config.Family,
             (byte)_config.VirtualRouterId,
             _source,
@@ -251,10 +269,10 @@ internal sealed class VrrpInstanceActor : ReceiveActor, IWithTimers
     }
 
     /// <summary>
-    /// The tracking weight in force: the scripts' weights, and in maintenance enough below zero that the effective
+    /// The tracking weight in force: the scripts' and the tracked interfaces' weights, and in maintenance enough below zero that the effective
     /// priority clamps to 1 whatever the scripts add.
     /// </summary>
-    private int TrackingTotal() => _scriptWeights.Values.Sum() + (_maintenance ? -(2 * VrrpPriority.Owner) : 0);
+    private int TrackingTotal() => _scriptWeights.Values.Sum() + _tracking.Weight + (_maintenance ? -(2 * VrrpPriority.Owner) : 0);
 
     private void OnMaintenance(Maintenance m)
     {
@@ -295,7 +313,11 @@ internal sealed class VrrpInstanceActor : ReceiveActor, IWithTimers
         };
     }
 
-    private void OnRegistrationFailed(string reason)
+    /// <summary>
+    /// The instance is in FAULT until it can register. A missing interface or address is waited for through /links;
+    /// anything else (a VRID clash, a socket error, the kernel refusing the vmac) is retried every two seconds.
+    /// </summary>
+    private void OnRegistrationFailed(string reason, bool waitForLink)
     {
         if (!_faults.ContainsKey(InterfaceFault))
         {
@@ -305,7 +327,10 @@ internal sealed class VrrpInstanceActor : ReceiveActor, IWithTimers
         _faults[InterfaceFault] = reason;
         _state ??= InitialState();
         Handle(new FaultRaised(reason));
-        Timers.StartSingleTimer(nameof(RetryRegister), RetryRegister.Instance, RegisterRetry);
+        if (!waitForLink)
+        {
+            Timers.StartSingleTimer(nameof(RetryRegister), RetryRegister.Instance, RegisterRetry);
+        }
     }
 
     private VrrpInstanceConfig BuildMachineConfig()
@@ -597,7 +622,7 @@ internal sealed class VrrpInstanceActor : ReceiveActor, IWithTimers
     {
         var device = config.Interface ?? "eth0";
         // virtual_ipaddress_excluded moves with the instance like the VIPs but is left out of the adverts.
-        _vips = config.VirtualIpaddress.Concat(config.VirtualIpaddressExcluded).Select(v => KernelRequests.Vip.From(v, device)).ToList();
+        _vips = config.VirtualIpaddress.Concat(config.VirtualIpaddressExcluded).Select(v => VipDevice(KernelRequests.Vip.From(v, device), config)).ToList();
         _routes = config.VirtualRoutes.Select(r => new KernelRequests.VRoute(r, config.Interface)).ToList();
         _advertAddresses = config.VirtualIpaddress.Where(v => v.Address.Family == config.Family).Select(v => v.Address.Address).ToArray();
         _auth = _version == VrrpVersion.V2 && config.Authentication is { Type: AuthType.Pass } a ? VrrpAuth.SimpleText(a.Password) : VrrpAuth.None;
@@ -652,6 +677,7 @@ internal sealed class VrrpInstanceActor : ReceiveActor, IWithTimers
             Context.ActorSelection($"/user/node/scripts/{ActorNames.Safe(added.Name)}").Tell(new TrackScriptActor.Subscribe(Self));
         }
 
+        RetrackLinks();
         var before = _state.Priority;
         var machine = BuildMachineConfig();
         var weight = TrackingTotal();
@@ -678,6 +704,12 @@ internal sealed class VrrpInstanceActor : ReceiveActor, IWithTimers
         foreach (var error in done.Errors)
         {
             _log.Error("({0}) {1}", Name, error);
+        }
+
+        if (done.Request is KernelRequests.CreateVmac)
+        {
+            OnVmacCreated(done);
+            return;
         }
 
         if (_stopRemoval is not null && ReferenceEquals(done.Request, _stopRemoval))
@@ -709,6 +741,7 @@ internal sealed class VrrpInstanceActor : ReceiveActor, IWithTimers
     private void FinishStop()
     {
         _settings.VrrpIo.Tell(new VrrpSocketActor.Unregister(Self));
+        ReleaseLinks();
         _stopRequester?.Tell(new Stopped(Name));
         _stopRequester = null;
         Context.Stop(Self);
@@ -741,6 +774,6 @@ internal sealed class VrrpInstanceActor : ReceiveActor, IWithTimers
             : ", scripts: " + string.Join(" ", _scriptStates.Values.Select(s => string.Create(CultureInfo.InvariantCulture, $"{s.Script} {(s.Up ? "OK" : "KO")} ({_scriptWeights.GetValueOrDefault(s.Script):+0;-0;0})")));
         return string.Create(
             CultureInfo.InvariantCulture,
-            $"{state} prio {_state?.Priority ?? _config.Priority}{tracking} vrid {_config.VirtualRouterId} on {_config.Interface} ({(_config.IsUnicast ? "unicast" : "multicast")}), master {(_masterAddress?.ToString() ?? "unknown")}, sent {_sent}, rcvd {_received}, invalid {invalid}{(_faults.Count > 0 ? ", faults: " + string.Join("; ", _faults.Values) : "")}");
+            $"{state} prio {_state?.Priority ?? _config.Priority}{tracking} vrid {_config.VirtualRouterId} on {_config.Interface}{(_vmac is null ? "" : " vmac " + _vmac)} ({(_config.IsUnicast ? "unicast" : "multicast")}), master {(_masterAddress?.ToString() ?? "unknown")}, sent {_sent}, rcvd {_received}, invalid {invalid}{(_faults.Count > 0 ? ", faults: " + string.Join("; ", _faults.Values) : "")}");
     }
 }

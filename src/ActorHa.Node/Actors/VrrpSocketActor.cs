@@ -110,6 +110,19 @@ internal sealed class VrrpSocketActor : ReceiveActor
             return;
         }
 
+        if (_registrations.TryGetValue(r.Instance, out var current))
+        {
+            if (current.Request with { Instance = r.Instance } == r && _senders.ContainsKey(current.SendKey))
+            {
+                // The same registration again (an instance re-registers on link and address events): nothing to do.
+                Sender.Tell(new Registered(r.Interface, r.Source));
+                return;
+            }
+
+            // Release the old sockets first, so a socket the new registration shares is not closed under it.
+            Remove(r.Instance);
+        }
+
         try
         {
             var key = new SocketKey(r.IfIndex, r.Family);
@@ -130,7 +143,6 @@ internal sealed class VrrpSocketActor : ReceiveActor
                 _senders[sendKey] = sender;
             }
 
-            Remove(r.Instance);
             _routes[route] = r.Instance;
             _registrations[r.Instance] = new Registration(r, sendKey);
             Context.Watch(r.Instance);

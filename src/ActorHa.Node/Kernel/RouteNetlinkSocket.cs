@@ -15,9 +15,10 @@ internal sealed unsafe class RouteNetlinkSocket : IDisposable
     private readonly int _fd;
     private uint _sequence = (uint)Environment.TickCount;
 
-    public RouteNetlinkSocket()
+    /// <summary>NETLINK_ROUTE by default; NETLINK_GENERIC (16) for generic-netlink families such as IPVS.</summary>
+    public RouteNetlinkSocket(int protocol = Libc.NETLINK_ROUTE)
     {
-        _fd = Libc.Socket(Libc.AF_NETLINK, Libc.SOCK_RAW | Libc.SOCK_CLOEXEC, Libc.NETLINK_ROUTE);
+        _fd = Libc.Socket(Libc.AF_NETLINK, Libc.SOCK_RAW | Libc.SOCK_CLOEXEC, protocol);
         if (_fd < 0)
         {
             throw new IOException($"cannot open rtnetlink socket: {Libc.LastError()}");

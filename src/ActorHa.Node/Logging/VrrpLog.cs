@@ -25,6 +25,10 @@ internal static partial class VrrpLog
     public static string WrongVersion(string instance, int received, int expected) =>
         Invariant($"({instance}) wrong version. Received {received} and expect {expected}");
 
+    public static string VmacCreated(string instance, string vmac) => $"({instance}): Success creating VMAC interface {vmac}";
+
+    public static string VmacRemoved(string instance, string vmac) => $"({instance}) Success removing VMAC interface {vmac}";
+
     public static string UnknownVrid(int vrid, string device) => Invariant($"Unknown VRID({vrid}) received on interface({device}). ignoring...");
 
     public static string SendingGratuitous(string instance, string device, IPAddress address, bool ipv6) =>

@@ -33,7 +33,7 @@ public sealed record RtnlRoute(
 /// rtnetlink requests as bytes (netlink(7), rtnetlink(7)). Netlink headers are in host byte order (little endian
 /// on the machines ActorHa runs on); addresses inside attributes are in network order. Pure: no sockets here.
 /// </summary>
-public static class RtnlMessages
+public static partial class RtnlMessages
 {
     public const ushort RtmNewAddr = 20;
     public const ushort RtmDelAddr = 21;
@@ -214,6 +214,24 @@ public static class RtnlMessages
             Span<byte> b = stackalloc byte[4];
             BinaryPrimitives.WriteUInt32LittleEndian(b, value);
             Attr(type, b);
+        }
+
+        public void AttrBytes(ushort type, ReadOnlySpan<byte> value) => Attr(type, value);
+
+        /// <summary>Opens a nested attribute; <see cref="EndNest"/> writes its length once its content is known.</summary>
+        public int BeginNest(ushort type)
+        {
+            var start = _bytes.Count;
+            U16(0);
+            U16(type);
+            return start;
+        }
+
+        public void EndNest(int start)
+        {
+            var length = (ushort)(_bytes.Count - start);
+            _bytes[start] = (byte)length;
+            _bytes[start + 1] = (byte)(length >> 8);
         }
 
         public void AttrString(ushort type, string value)

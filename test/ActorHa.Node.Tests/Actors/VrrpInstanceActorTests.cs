@@ -193,4 +193,38 @@ public sealed class VrrpInstanceActorTests : TestKit
         Assert.Equal(["interface nosuch0 doesn't exist"], status.Faults);
         _io.ExpectNoMsg(TimeSpan.FromMilliseconds(50));
     }
+
+    [Fact]
+    public void Own_interface_down_faults_the_instance_and_up_returns_it_to_backup()
+    {
+        var instance = StartInstance();
+        instance.Tell(new LinkMonitor.LinkState("lo", 1, Up: false));
+        var status = StatusOf(instance);
+        Assert.Equal(Protocol.StateMachine.VrrpState.Fault, status.State);
+        Assert.Equal(["interface lo down"], status.Faults);
+        _notify.ExpectMsg<Notifier.Notify>(n => n.State == Notifier.State.Fault);
+
+        instance.Tell(new LinkMonitor.LinkState("lo", 1, Up: true));
+        status = StatusOf(instance);
+        Assert.Equal(Protocol.StateMachine.VrrpState.Backup, status.State);
+        Assert.Empty(status.Faults);
+    }
+
+    [Fact]
+    public void Tracked_interface_with_a_negative_weight_lowers_the_priority_while_down()
+    {
+        var instance = StartInstance(Conf.Replace("notify \"/bin/true\"", "notify \"/bin/true\"\n    track_interface {\n        uplink weight -30\n    }", StringComparison.Ordinal));
+        instance.Tell(new LinkMonitor.LinkState("uplink", 7, Up: true));
+        Assert.Equal(100, StatusOf(instance).Priority);
+
+        instance.Tell(new LinkMonitor.LinkState("uplink", 7, Up: false));
+        var status = StatusOf(instance);
+        Assert.Equal(70, status.Priority);
+        Assert.Equal(-30, status.TrackingWeight);
+        Assert.Equal(Protocol.StateMachine.VrrpState.Backup, status.State);
+
+        // A link that is gone counts as down, not as a fault.
+        instance.Tell(new LinkMonitor.LinkState("uplink", 0, Up: false));
+        Assert.Empty(StatusOf(instance).Faults);
+    }
 }

@@ -1,0 +1,197 @@
+#!/usr/bin/env bash
+# Failover latency, ActorHa beside keepalived, same lab and same configuration (issue 4's "Must show").
+#
+#   bash deploy/bench/failover.sh [--runs N] [--impl actorha|keepalived|both] [--rss-seconds S]
+#
+# Two hosts (backup h1 at priority 100, master h2 at 200, VIP 192.0.2.100/24) and a client on one bridge, all
+# in network namespaces this script creates and removes. Per run: start both nodes, wait for a settled master,
+# then SIGKILL it (and take its link down, as a dead host) or SIGTERM it. Measured against the master's last
+# advert (KILL) or its priority-0 advert (TERM), both taken from the client's capture (tcpdump -tt):
+#   takeover = VIP added on the backup (ip -ts monitor in the backup) ;  garp = first GARP from the backup's MAC
+# and printed as the excess over the protocol's own limit: Master_Down_Interval (KILL) or Skew_Time (TERM).
+# Then RSS and CPU of one node with 1 and 200 instances as master for --rss-seconds. Writes
+# deploy/bench/failover-results.md.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+RUNS=20 IMPL=both RSS_SECONDS=60
+while (($#)); do
+    case $1 in
+        --runs) RUNS=$2; shift 2 ;;
+        --impl) IMPL=$2; shift 2 ;;
+        --rss-seconds) RSS_SECONDS=$2; shift 2 ;;
+        *) echo "usage: $0 [--runs N] [--impl actorha|keepalived|both] [--rss-seconds S]" >&2; exit 2 ;;
+    esac
+done
+[[ $(id -u) -eq 0 ]] || { echo "failover.sh: needs root (namespaces)" >&2; exit 2; }
+command -v keepalived >/dev/null || { echo "failover.sh: apt-get install keepalived tcpdump" >&2; exit 2; }
+dotnet publish src/ActorHa.Node -c Release -o artifacts/actorha -nologo -v q >/dev/null
+export LAB_ID=bench$$
+# shellcheck source=deploy/lab.sh
+source deploy/lab.sh
+WORK=$(mktemp -d)
+PIDS=()
+cleanup() {
+    for p in "${PIDS[@]}"; do kill -KILL "$p" 2>/dev/null || true; done
+    lab_down
+    rm -rf "$WORK"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+lab_up 2
+H1=$(lab_ns h1) H2=$(lab_ns h2) C=$(lab_ns c)
+MAC1=$(ip -n "$H1" link show eth0 | awk '/ether/{print $2}')
+
+conf() { # conf PRIORITY VERSION INTERVAL [COUNT]
+    local prio=$1 ver=$2 int=$3 count=${4:-1} i
+    for ((i = 1; i <= count; i++)); do
+        printf 'vrrp_instance VI_%d {\n  state BACKUP\n  interface eth0\n  virtual_router_id %d\n  priority %d\n  advert_int %s\n  version %d\n  virtual_ipaddress {\n    %s/32\n  }\n}\n' \
+            "$i" "$i" "$prio" "$int" "$ver" "$([[ $i -eq 1 ]] && echo 192.0.2.100 || echo "198.51.100.$i")"
+    done
+}
+
+start() { # start IMPL NS NAME CONF -> echoes the pid(s) to signal
+    local impl=$1 ns=$2 name=$3 conf=$4
+    if [[ $impl == actorha ]]; then
+        ip netns exec "$ns" artifacts/actorha/actorha -n -G -f "$conf" -p "$LAB_DIR/$name.pid" --state-dir "$WORK/$name.state" >"$WORK/$name.log" 2>&1 &
+    else
+        ip netns exec "$ns" keepalived -n -l -G --vrrp -f "$conf" -p "$LAB_DIR/$name.pid" -r "$LAB_DIR/$name-vrrp.pid" >"$WORK/$name.log" 2>&1 &
+    fi
+    # Called in $(...): the lab's pid files (which lab_down reads) are what cleans these up on an abort.
+    echo $!
+}
+
+holds() { ip -n "$1" -o addr show dev eth0 | grep -q " 192.0.2.100/"; }
+wait_for() { local until=$((SECONDS + $1)); shift; while ! "$@"; do ((SECONDS < until)) || return 1; sleep 0.01; done; }
+
+run_once() { # run_once IMPL VERSION INTERVAL SIGNAL -> appends "takeover garp" excess in ms to $WORK/results
+    local impl=$1 ver=$2 int=$3 sig=$4
+    conf 100 "$ver" "$int" >"$WORK/backup.conf"
+    conf 200 "$ver" "$int" >"$WORK/master.conf"
+    local backup master
+    backup=$(start "$impl" "$H1" backup "$WORK/backup.conf")
+    master=$(start "$impl" "$H2" master "$WORK/master.conf")
+    wait_for 20 holds "$H2" || { echo "no master" >&2; return 1; }
+    sleep "$(awk -v i="$int" 'BEGIN{print 3*i + 1}')"
+    ip netns exec "$H1" ip -ts monitor address >"$WORK/monitor" 2>&1 &
+    local mon=$!
+    echo "$mon" >"$LAB_DIR/monitor.bgpid"
+    ip netns exec "$C" tcpdump -l -n -e -tt -i eth0 'vrrp or arp' >"$WORK/capture" 2>/dev/null &
+    local cap=$!
+    echo "$cap" >"$LAB_DIR/capture.bgpid"
+    PIDS+=("$mon" "$cap")
+    sleep "$(awk -v i="$int" 'BEGIN{print 2*i + 0.5}')"
+    if [[ $sig == KILL ]]; then
+        kill -KILL "$master"
+        [[ $impl == keepalived ]] && kill -KILL "$(cat "$LAB_DIR/master-vrrp.pid")" 2>/dev/null
+        ip -n "$H2" link set eth0 down
+    else
+        kill -TERM "$master"
+    fi
+    wait_for 15 holds "$H1" || { echo "no takeover" >&2; return 1; }
+    sleep 0.5
+    kill "$mon" "$cap" 2>/dev/null || true
+    wait "$mon" "$cap" 2>/dev/null || true
+    python3 - "$WORK" "$sig" "$int" "$MAC1" >>"$WORK/results.$impl.$ver.$sig" <<'PY'
+import sys, re, datetime
+work, sig, interval, mac = sys.argv[1], sys.argv[2], float(sys.argv[3]), sys.argv[4]
+adverts, garps = [], []
+for line in open(f"{work}/capture"):
+    t = float(line.split()[0])
+    if "192.0.2.12 > 224.0.0.18" in line and "VRRP" in line:
+        adverts.append((t, int(re.search(r"prio (\d+)", line).group(1))))
+    elif mac in line and "192.0.2.100" in line and "ARP" in line:
+        garps.append(t)
+added = None
+for line in open(f"{work}/monitor"):
+    if "192.0.2.100" in line and "Deleted" not in line and line.startswith("["):
+        stamp = line[1:line.index("]")]
+        added = datetime.datetime.fromisoformat(stamp).timestamp()
+        break
+skew = (256 - 100) / 256 * interval
+if sig == "TERM":
+    ref = next(t for t, p in adverts if p == 0)
+    limit = skew
+else:
+    ref = [t for t, p in adverts if p != 0][-1]
+    limit = 3 * interval + skew
+garp = next(t for t in garps if t > ref)
+print(f"{(added - ref - limit) * 1000:.1f} {(garp - ref - limit) * 1000:.1f}")
+PY
+    kill -TERM "$backup" 2>/dev/null || true
+    kill -KILL "$master" 2>/dev/null || true
+    sleep 1.5
+    kill -KILL "$backup" 2>/dev/null || true
+    ip -n "$H2" link set eth0 up
+    for ns in "$H1" "$H2"; do ip -n "$ns" addr del 192.0.2.100/32 dev eth0 2>/dev/null || true; done
+    sleep 0.5
+}
+
+impls=(actorha keepalived)
+[[ $IMPL == both ]] || impls=("$IMPL")
+for impl in "${impls[@]}"; do
+    for mode in "2 1" "3 0.1"; do
+        read -r ver int <<<"$mode"
+        for sig in KILL TERM; do
+            for ((r = 1; r <= RUNS; r++)); do
+                run_once "$impl" "$ver" "$int" "$sig" || echo "run failed: $impl v$ver $sig #$r" >&2
+            done
+        done
+    done
+done
+
+report() {
+    python3 - "$WORK" "$RUNS" "${impls[@]}" <<'PY'
+import sys, statistics, glob, os
+work, runs, impls = sys.argv[1], sys.argv[2], sys.argv[3:]
+print(f"| implementation | VRRP / advert_int | signal | runs | takeover - limit: median / max (ms) | first GARP - limit: median / max (ms) |")
+print("|---|---|---|---|---|---|")
+for impl in impls:
+    for ver, interval in (("2", "1 s"), ("3", "0.1 s")):
+        for sig in ("KILL", "TERM"):
+            path = f"{work}/results.{impl}.{ver}.{sig}"
+            if not os.path.exists(path):
+                continue
+            rows = [tuple(map(float, l.split())) for l in open(path) if l.strip()]
+            if not rows:
+                continue
+            t = [r[0] for r in rows]; g = [r[1] for r in rows]
+            limit = "Master_Down_Interval" if sig == "KILL" else "Skew_Time"
+            print(f"| {impl} | v{ver} / {interval} | SIG{sig} (limit: {limit}) | {len(rows)} | {statistics.median(t):.1f} / {max(t):.1f} | {statistics.median(g):.1f} / {max(g):.1f} |")
+PY
+}
+
+rss_cpu() { # rss_cpu IMPL COUNT -> "rss_kib cpu_percent"
+    local impl=$1 count=$2 pid
+    conf 200 2 1 "$count" >"$WORK/rss.conf"
+    pid=$(start "$impl" "$H1" rss "$WORK/rss.conf")
+    sleep 8
+    local pids=("$pid")
+    [[ $impl == keepalived ]] && pids+=("$(cat "$LAB_DIR/rss-vrrp.pid")")
+    local t0 t1 rss=0 p
+    t0=$(for p in "${pids[@]}"; do awk '{print $14 + $15}' "/proc/$p/stat"; done | awk '{s += $1} END {print s}')
+    sleep "$RSS_SECONDS"
+    t1=$(for p in "${pids[@]}"; do awk '{print $14 + $15}' "/proc/$p/stat"; done | awk '{s += $1} END {print s}')
+    for p in "${pids[@]}"; do rss=$((rss + $(awk '/VmRSS/{print $2}' "/proc/$p/status"))); done
+    kill -TERM "$pid"; sleep 2; kill -KILL "$pid" 2>/dev/null || true
+    for ns in "$H1"; do ip -n "$ns" addr flush dev eth0 scope global; ip -n "$ns" addr add 192.0.2.11/24 dev eth0; done
+    echo "$rss $(awk -v a="$t0" -v b="$t1" -v s="$RSS_SECONDS" -v hz="$(getconf CLK_TCK)" 'BEGIN{printf "%.2f", (b-a)/hz/s*100}')"
+}
+
+{
+    echo "# Failover and footprint, ActorHa beside keepalived $(keepalived --version 2>&1 | head -n1 | awk '{print $2}')"
+    echo
+    echo "Measured $(date -u +%Y-%m-%d) by \`bash deploy/bench/failover.sh --runs $RUNS\` on this project's 2-core machine."
+    echo "Excess over the protocol's limit: 0 would be a takeover exactly at Master_Down_Interval after the master's"
+    echo "last advert (SIGKILL) or exactly at Skew_Time after its priority-0 advert (SIGTERM)."
+    echo
+    report
+    echo
+    echo "| implementation | instances (advert_int 1, master) | RSS (MiB) | CPU (% of one core) |"
+    echo "|---|---|---|---|"
+    for impl in "${impls[@]}"; do
+        for n in 1 200; do
+            read -r rss cpu < <(rss_cpu "$impl" "$n")
+            echo "| $impl | $n | $(awk -v k="$rss" 'BEGIN{printf "%.1f", k/1024}') | $cpu |"
+        done
+    done
+} | tee deploy/bench/failover-results.md

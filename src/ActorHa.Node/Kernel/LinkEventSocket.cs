@@ -1,0 +1,189 @@
+using System.Buffers.Binary;
+using System.Runtime.InteropServices;
+using ActorHa.Node.Io;
+using ActorHa.Protocol.Netlink;
+
+namespace ActorHa.Node.Kernel;
+
+/// <summary>
+/// A NETLINK_ROUTE socket joined to the link and address multicast groups: the kernel pushes every link and
+/// address change of this network namespace to it. <see cref="DumpLinks"/> reads the current links synchronously
+/// (once, before the receive thread starts); the receive thread then hands each datagram's events to a callback.
+/// When the socket's buffer overflowed (ENOBUFS: events were lost) it asks for a fresh dump and says so, so the
+/// reader can drop links that went away unseen.
+/// </summary>
+internal sealed unsafe class LinkEventSocket : IDisposable
+{
+    private const int ENOBUFS = 105;
+    private readonly int _fd;
+    private uint _sequence = (uint)Environment.TickCount;
+    private Thread? _receiver;
+    private volatile bool _closing;
+
+    public LinkEventSocket()
+    {
+        _fd = Libc.Socket(Libc.AF_NETLINK, Libc.SOCK_RAW | Libc.SOCK_CLOEXEC, Libc.NETLINK_ROUTE);
+        if (_fd < 0)
+        {
+            throw new IOException($"cannot open rtnetlink socket: {Libc.LastError()}");
+        }
+
+        // struct sockaddr_nl { u16 family; u16 pad; u32 pid (0: the kernel picks); u32 groups; }
+        var address = stackalloc byte[12];
+        var span = new Span<byte>(address, 12);
+        span.Clear();
+        BinaryPrimitives.WriteUInt16LittleEndian(span, Libc.AF_NETLINK);
+        BinaryPrimitives.WriteUInt32LittleEndian(span[8..], RtnlMessages.RtmGrpLink | RtnlMessages.RtmGrpIPv4IfAddr | RtnlMessages.RtmGrpIPv6IfAddr);
+        if (Libc.Bind(_fd, address, 12) != 0)
+        {
+            var error = Libc.LastError();
+            Libc.Close(_fd);
+            throw new IOException($"cannot bind rtnetlink socket to the link and address groups: {error}");
+        }
+
+        // A burst (a VLAN trunk coming up, a bond flapping) must not overflow the default 208 KiB.
+        var size = 4 << 20;
+        Libc.SetSockOpt(_fd, Libc.SOL_SOCKET, Libc.SO_RCVBUF, &size, sizeof(int));
+    }
+
+    /// <summary>Every link there is now, and whatever link or address events arrived while the dump was read.</summary>
+    public List<RtnlEvent> DumpLinks()
+    {
+        var sequence = RequestDump();
+        var events = new List<RtnlEvent>();
+        var buffer = new byte[65536];
+        while (true)
+        {
+            var n = Receive(buffer, blockMs: 5000);
+            if (n == 0)
+            {
+                throw new IOException("rtnetlink link dump: no answer from the kernel in 5 s");
+            }
+
+            if (n < 0)
+            {
+                throw new IOException($"rtnetlink link dump: {Libc.ErrorText((int)-n)}");
+            }
+
+            if (!RtnlEvents.TryParse(buffer.AsSpan(0, (int)n), events, out var error))
+            {
+                throw new IOException($"rtnetlink link dump: {error}");
+            }
+
+            if (events.Any(e => e is RtnlDumpDone d && d.Sequence == sequence))
+            {
+                return events;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Starts the receive thread. <paramref name="onEvents"/> gets each datagram's events (including the answer to
+    /// a re-dump); <paramref name="onResync"/> is called when events were lost and a re-dump was asked for;
+    /// <paramref name="onError"/> ends the loop.
+    /// </summary>
+    public void StartReceiving(Action<IReadOnlyList<RtnlEvent>> onEvents, Action<uint> onResync, Action<string> onError)
+    {
+        _receiver = new Thread(() => ReceiveLoop(onEvents, onResync, onError)) { IsBackground = true, Name = "rtnl-links" };
+        _receiver.Start();
+    }
+
+    private void ReceiveLoop(Action<IReadOnlyList<RtnlEvent>> onEvents, Action<uint> onResync, Action<string> onError)
+    {
+        var buffer = new byte[65536];
+        while (!_closing)
+        {
+            // A short wait lets Dispose end the loop without racing close() against a blocked recv.
+            var n = Receive(buffer, blockMs: 200);
+            if (n == 0 || _closing)
+            {
+                continue;
+            }
+
+            if (n == -ENOBUFS)
+            {
+                onResync(RequestDump());
+                continue;
+            }
+
+            if (n < 0)
+            {
+                onError($"rtnetlink receive: {Libc.ErrorText((int)-n)}");
+                return;
+            }
+
+            var events = new List<RtnlEvent>();
+            if (!RtnlEvents.TryParse(buffer.AsSpan(0, (int)n), events, out var error))
+            {
+                onError($"rtnetlink receive: {error}");
+                return;
+            }
+
+            if (events.Count > 0)
+            {
+                onEvents(events);
+            }
+        }
+    }
+
+    private uint RequestDump()
+    {
+        var sequence = ++_sequence;
+        var request = RtnlMessages.GetLinks(sequence);
+        var kernel = stackalloc byte[12];
+        new Span<byte>(kernel, 12).Clear();
+        BinaryPrimitives.WriteUInt16LittleEndian(new Span<byte>(kernel, 2), Libc.AF_NETLINK);
+        fixed (byte* p = request)
+        {
+            if (Libc.SendTo(_fd, p, (nuint)request.Length, 0, kernel, 12) < 0)
+            {
+                throw new IOException($"rtnetlink link dump request: {Libc.LastError()}");
+            }
+        }
+
+        return sequence;
+    }
+
+    /// <summary>Bytes received, 0 when nothing came within <paramref name="blockMs"/>, or minus the errno.</summary>
+    private nint Receive(byte[] buffer, int blockMs)
+    {
+        while (true)
+        {
+            var pfd = new Libc.PollFd { Fd = _fd, Events = Libc.POLLIN };
+            var ready = Libc.Poll(&pfd, 1, blockMs);
+            if (ready == 0)
+            {
+                return 0;
+            }
+
+            if (ready > 0)
+            {
+                fixed (byte* b = buffer)
+                {
+                    var n = Libc.Recv(_fd, b, (nuint)buffer.Length, 0);
+                    if (n >= 0)
+                    {
+                        return n;
+                    }
+                }
+            }
+
+            var errno = Marshal.GetLastPInvokeError();
+            if (errno is not (Libc.EINTR or Libc.EAGAIN))
+            {
+                return -errno;
+            }
+        }
+    }
+
+    public void Dispose()
+    {
+        _closing = true;
+        if (_receiver is not null && Thread.CurrentThread != _receiver)
+        {
+            _receiver.Join(TimeSpan.FromSeconds(2));
+        }
+
+        Libc.Close(_fd);
+    }
+}
