@@ -81,8 +81,10 @@ run_once() { # run_once IMPL VERSION INTERVAL SIGNAL -> appends "takeover garp" 
     PIDS+=("$mon" "$cap")
     sleep "$(awk -v i="$int" 'BEGIN{print 2*i + 0.5}')"
     if [[ $sig == KILL ]]; then
-        kill -KILL "$master"
+        # keepalived's VRRP child gets SIGTERM when its parent dies (parent-death signal) and would resign with
+        # priority 0: kill the child first, so both implementations die the same silent death.
         [[ $impl == keepalived ]] && kill -KILL "$(cat "$LAB_DIR/master-vrrp.pid")" 2>/dev/null
+        kill -KILL "$master"
         ip -n "$H2" link set eth0 down
     else
         kill -TERM "$master"
@@ -96,6 +98,8 @@ import sys, re, datetime
 work, sig, interval, mac = sys.argv[1], sys.argv[2], float(sys.argv[3]), sys.argv[4]
 adverts, garps = [], []
 for line in open(f"{work}/capture"):
+    if not line[:1].isdigit():
+        continue
     t = float(line.split()[0])
     if "192.0.2.12 > 224.0.0.18" in line and "VRRP" in line:
         adverts.append((t, int(re.search(r"prio (\d+)", line).group(1))))

@@ -204,6 +204,7 @@ internal sealed class NodeSupervisor : ReceiveActor, IWithTimers
             // The node runs without its CLI rather than not at all.
             _log.Error("control socket {0} unavailable: {1}", _options.EffectiveControlSocket, e.Message);
         }
+        _log.Debug("[NODE] scheduler {0}", Context.System.Scheduler.GetType().Name);
         _log.Info("Startup complete");
         Self.Tell(LogTree.Instance);
     }
