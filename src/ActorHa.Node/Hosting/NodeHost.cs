@@ -76,6 +76,9 @@ internal static class NodeHost
                 """
                 akka.coordinated-shutdown.run-by-clr-shutdown-hook = off
                 akka.scheduler.implementation = "ActorHa.Node.Hosting.PreciseScheduler, actorha"
+                akka.actor.default-dispatcher.executor = fork-join-executor
+                akka.actor.default-dispatcher.fork-join-executor.parallelism-min = 2
+                akka.actor.default-dispatcher.fork-join-executor.parallelism-max = 2
                 akka.actor.debug.unhandled = on
                 akka.log-dead-letters-during-shutdown = off
                 """,
