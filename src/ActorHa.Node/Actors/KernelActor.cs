@@ -60,6 +60,7 @@ internal sealed class KernelActor : ReceiveActor
     private readonly List<LedgerEntry> _ledger = [];
     private RouteNetlinkSocket? _netlink;
     private PacketSocket? _packets;
+    private Task _writing = Task.CompletedTask;
     private long _requests;
     private long _failures;
 
@@ -67,6 +68,7 @@ internal sealed class KernelActor : ReceiveActor
     {
         _settings = settings;
         Receive<KernelRequests.AddVips>(r => Sender.Tell(new KernelRequests.Done(r.Owner, r, Apply(r.Owner, r.Vips, r.Routes, add: true))));
+        Receive<KernelRequests.Rehearse>(Rehearse);
         Receive<KernelRequests.RemoveVips>(r => Sender.Tell(new KernelRequests.Done(r.Owner, r, Apply(r.Owner, r.Vips, r.Routes, add: false))));
         Receive<KernelRequests.SendFrames>(r => Sender.Tell(new KernelRequests.Done(r.Owner, r, SendFrames(r))));
         Receive<KernelRequests.CreateVmac>(r => Sender.Tell(new KernelRequests.Done(r.Owner, r, CreateVmac(r))));
@@ -112,6 +114,11 @@ internal sealed class KernelActor : ReceiveActor
 
             _ledger.Clear();
             Persist();
+        }
+
+        if (!_writing.Wait(TimeSpan.FromSeconds(5)))
+        {
+            _log.Warning("kernel ledger {0} not written within 5 s", _settings.LedgerFile ?? "");
         }
 
         _netlink?.Dispose();
@@ -321,6 +328,10 @@ internal sealed class KernelActor : ReceiveActor
         return errors;
     }
 
+    /// <summary>
+    /// Saves the ledger (temp file, then rename) off the event loop: the loop also runs every instance's timers, and
+    /// a file write takes milliseconds. Writes are chained, so they land in order; PostStop waits for the last one.
+    /// </summary>
     private void Persist()
     {
         if (_settings.LedgerFile is not { } file)
@@ -328,17 +339,39 @@ internal sealed class KernelActor : ReceiveActor
             return;
         }
 
+        var snapshot = _ledger.ToArray();
+        var log = _log;
+        _writing = _writing.ContinueWith(_ => WriteLedger(file, snapshot, log), CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
+    }
+
+    private static void WriteLedger(string file, LedgerEntry[] snapshot, ILoggingAdapter log)
+    {
         try
         {
             Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(file))!);
             var temp = file + ".tmp";
-            File.WriteAllText(temp, JsonSerializer.Serialize(_ledger));
+            File.WriteAllText(temp, JsonSerializer.Serialize(snapshot));
             File.Move(temp, file, overwrite: true);
         }
-        catch (IOException e)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            _log.Warning("cannot write kernel ledger {0}: {1}", file, e.Message);
+            log.Warning("cannot write kernel ledger {0}: {1}", file, e.Message);
         }
+    }
+
+    /// <summary>The takeover's kernel work without its effects: builds each netlink request, sends none.</summary>
+    private void Rehearse(KernelRequests.Rehearse r)
+    {
+        var entries = r.Vips.Select(v => AddressEntryFor(r.Owner, v)).Concat(r.Routes.Select(x => RouteEntryFor(r.Owner, x))).ToList();
+        foreach (var entry in entries)
+        {
+            _ = Build(entry, add: true);
+            _ = Build(entry, add: false);
+        }
+
+        _ = _ledger.Contains(entries.FirstOrDefault()!);
+        _ = JsonSerializer.Serialize(entries);
+        _packets?.Rehearse();
     }
 
     private List<string> CreateVmac(KernelRequests.CreateVmac r)

@@ -36,6 +36,12 @@ internal static class KernelRequests
     public sealed record SendFrames(string Owner, string Device, IReadOnlyList<byte[]> Frames);
 
     /// <summary>
+    /// A dry run of the takeover's kernel work (see VrrpInstanceActor.Rehearse): the netlink requests for these VIPs
+    /// and routes are built and the ledger serialised, but nothing is sent and nothing is written.
+    /// </summary>
+    public sealed record Rehearse(string Owner, IReadOnlyList<Vip> Vips, IReadOnlyList<VRoute> Routes);
+
+    /// <summary>
     /// use_vmac: a macvlan <paramref name="Name"/> on <paramref name="Parent"/> carrying the virtual MAC, set up, with
     /// the ARP sysctls keepalived sets so that only the macvlan answers for the VIPs. <paramref name="IPv6"/> keeps
     /// the kernel's link-local address on it (an IPv6 instance sends from it); an IPv4 one gets none.

@@ -43,8 +43,15 @@ internal sealed class VrrpSocketActor : ReceiveActor
     /// checksum covers the destination, so every peer gets its own message).</summary>
     public sealed record Send(IActorRef Instance, IReadOnlyList<(IPAddress Destination, byte[] Message)> Messages);
 
+    /// <summary>A dry run of <see cref="Send"/> (see VrrpInstanceActor.Rehearse): everything but the packet leaving.</summary>
+    public sealed record Rehearse(IActorRef Instance, IReadOnlyList<(IPAddress Destination, byte[] Message)> Messages);
+
     /// <summary>A structurally valid advert for the instance; <see cref="Advert"/>'s addresses index into <see cref="Packet"/>.</summary>
-    public sealed record AdvertReceived(byte[] Packet, VrrpAdvert Advert, IPAddress Source, IPAddress Destination, int IfIndex);
+    public sealed record AdvertReceived(byte[] Packet, VrrpAdvert Advert, IPAddress Source, IPAddress Destination, int IfIndex)
+    {
+        /// <summary>The kernel's receive time (UTC); the instance's timers count from it.</summary>
+        public DateTime ReceivedAt { get; init; } = DateTime.UtcNow;
+    }
 
     /// <summary>An advert for this instance's VRID that failed the codec's checks.</summary>
     public sealed record InvalidAdvertReceived(IPAddress Source, string Reason);
@@ -88,6 +95,7 @@ internal sealed class VrrpSocketActor : ReceiveActor
         Receive<Unregister>(u => Remove(u.Instance));
         Receive<Terminated>(t => Remove(t.ActorRef));
         Receive<Send>(OnSend);
+        Receive<Rehearse>(OnRehearse);
         Receive<Datagram>(OnDatagram);
         Receive<SocketFailed>(f => throw new IOException($"VRRP socket on ifindex {f.Key.IfIndex} failed: {f.Reason}"));
         Receive<ActorTree.DescribeTree>(_ => ActorTree.Reply(Context, Describe()));
@@ -199,6 +207,17 @@ internal sealed class VrrpSocketActor : ReceiveActor
         }
     }
 
+    private void OnRehearse(Rehearse r)
+    {
+        if (_registrations.TryGetValue(r.Instance, out var registration) && _senders.TryGetValue(registration.SendKey, out var socket))
+        {
+            foreach (var (destination, _) in r.Messages)
+            {
+                socket.Rehearse(destination);
+            }
+        }
+    }
+
     private void OnDatagram(Datagram d)
     {
         if (!_receivers.TryGetValue(d.Key, out var side))
@@ -258,7 +277,7 @@ internal sealed class VrrpSocketActor : ReceiveActor
             return;
         }
 
-        target.Tell(new AdvertReceived(data.Data, advert, source, destination, data.IfIndex));
+        target.Tell(new AdvertReceived(data.Data, advert, source, destination, data.IfIndex) { ReceivedAt = data.ReceivedAt });
     }
 
     private static bool Due(ReceiveSide side)

@@ -80,6 +80,18 @@ internal static class NodeHost
                 akka.actor.default-dispatcher.fork-join-executor.parallelism-min = 2
                 akka.actor.default-dispatcher.fork-join-executor.parallelism-max = 2
                 akka.actor.debug.unhandled = on
+                actorha.vrrp-loop {
+                    type = Dispatcher
+                    executor = "ActorHa.Node.Hosting.LoopExecutorConfigurator, actorha"
+                    throughput = 64
+                }
+                akka.actor.deployment {
+                    "/node/kernel".dispatcher = actorha.vrrp-loop
+                    "/node/vrrp-io".dispatcher = actorha.vrrp-loop
+                    "/node/vrrp".dispatcher = actorha.vrrp-loop
+                    "/node/vrrp/*".dispatcher = actorha.vrrp-loop
+                    "/node/vrrp/*/*".dispatcher = actorha.vrrp-loop
+                }
                 akka.log-dead-letters-during-shutdown = off
                 """,
                 HoconAddMode.Prepend);

@@ -20,6 +20,7 @@ internal static unsafe partial class Libc
     public const int SO_RCVBUF = 8;
     public const int SO_BINDTODEVICE = 25;
     public const int SO_ATTACH_FILTER = 26;
+    public const int SO_TIMESTAMPNS = 35;
     public const int IPPROTO_IP = 0;
     public const int IPPROTO_IPV6 = 41;
     public const int IP_TTL = 2;
@@ -93,6 +94,47 @@ internal static unsafe partial class Libc
 
     [LibraryImport("libc", EntryPoint = "poll", SetLastError = true)]
     public static partial int Poll(PollFd* fds, nuint count, int timeoutMs);
+
+    [StructLayout(LayoutKind.Sequential)]
+    public struct TimeSpec
+    {
+        public long Seconds;
+        public long Nanoseconds;
+    }
+
+    public const int EFD_NONBLOCK = 0x800;
+    public const int EFD_CLOEXEC = 0x80000;
+    public const int PR_SET_TIMERSLACK = 29;
+
+    [LibraryImport("libc", EntryPoint = "ppoll", SetLastError = true)]
+    public static partial int PPoll(PollFd* fds, nuint count, TimeSpec* timeout, void* signalMask);
+
+    [StructLayout(LayoutKind.Sequential)]
+    public struct ITimerSpec
+    {
+        public TimeSpec Interval;
+        public TimeSpec Value;
+    }
+
+    public const int CLOCK_MONOTONIC = 1;
+
+    [LibraryImport("libc", EntryPoint = "timerfd_create", SetLastError = true)]
+    public static partial int TimerFdCreate(int clock, int flags);
+
+    [LibraryImport("libc", EntryPoint = "timerfd_settime", SetLastError = true)]
+    public static partial int TimerFdSetTime(int fd, int flags, ITimerSpec* value, ITimerSpec* old);
+
+    [LibraryImport("libc", EntryPoint = "eventfd", SetLastError = true)]
+    public static partial int EventFd(uint initial, int flags);
+
+    [LibraryImport("libc", EntryPoint = "read", SetLastError = true)]
+    public static partial nint Read(int fd, void* buffer, nuint length);
+
+    [LibraryImport("libc", EntryPoint = "write", SetLastError = true)]
+    public static partial nint Write(int fd, void* buffer, nuint length);
+
+    [LibraryImport("libc", EntryPoint = "prctl", SetLastError = true)]
+    public static partial int PrCtl(int option, nuint arg2, nuint arg3, nuint arg4, nuint arg5);
 
     [LibraryImport("libc", EntryPoint = "close", SetLastError = true)]
     public static partial int Close(int fd);

@@ -11,7 +11,9 @@ namespace ActorHa.Node.Io;
 /// starts with it and <see cref="HopLimit"/> is -1 (the TTL is byte 8 of the header); IPv6 raw sockets deliver
 /// only the VRRP message and the hop limit comes from the IPV6_HOPLIMIT control message.
 /// </summary>
-internal sealed record ReceivedDatagram(byte[] Data, int IfIndex, IPAddress Source, IPAddress Destination, int HopLimit);
+/// <param name="ReceivedAt">When the kernel received it (SO_TIMESTAMPNS, UTC): Master_Down_Timer runs from there, not
+/// from when a thread got round to it.</param>
+internal sealed record ReceivedDatagram(byte[] Data, int IfIndex, IPAddress Source, IPAddress Destination, int HopLimit, DateTime ReceivedAt);
 
 /// <summary>
 /// One protocol-112 raw socket bound to one interface and family: joins the VRRP multicast group there, sends
@@ -79,6 +81,7 @@ internal sealed unsafe class RawVrrpSocket : IDisposable
         }
 
         Libc.SetInt(_fd, Libc.SOL_SOCKET, Libc.SO_RCVBUF, 1 << 20, "SO_RCVBUF");
+        Libc.SetInt(_fd, Libc.SOL_SOCKET, Libc.SO_TIMESTAMPNS, 1, "SO_TIMESTAMPNS");
         if (_family == AddressFamily.InterNetwork)
         {
             Libc.SetInt(_fd, Libc.IPPROTO_IP, Libc.IP_TTL, 255, "IP_TTL");
@@ -148,6 +151,16 @@ internal sealed unsafe class RawVrrpSocket : IDisposable
                 throw new IOException($"send to {destination} on {InterfaceName}: {Libc.LastError()}");
             }
         }
+    }
+
+    /// <summary>The send path once without sending (sendto on fd -1 fails with EBADF): the sockaddr encoding and the
+    /// libc call's first-use cost are paid at start-up, not with the first advert of a takeover.</summary>
+    public void Rehearse(IPAddress destination)
+    {
+        var address = stackalloc byte[28];
+        var length = WriteSockaddr(destination, new Span<byte>(address, 28));
+        var message = stackalloc byte[1];
+        _ = Libc.SendTo(-1, message, 0, 0, address, (uint)length);
     }
 
     /// <summary>
@@ -240,6 +253,7 @@ internal sealed unsafe class RawVrrpSocket : IDisposable
     {
         var ifIndex = _ifIndex;
         var hopLimit = -1;
+        DateTime? receivedAt = null;
         IPAddress source;
         var destination = IPAddress.None;
         if (_family == AddressFamily.InterNetwork)
@@ -274,6 +288,12 @@ internal sealed unsafe class RawVrrpSocket : IDisposable
                 destination = new IPAddress(payload[..16]);
                 ifIndex = BinaryPrimitives.ReadInt32LittleEndian(payload.Slice(16, 4));
             }
+            else if (level == Libc.SOL_SOCKET && type == Libc.SO_TIMESTAMPNS && payload.Length >= 16)
+            {
+                var seconds = BinaryPrimitives.ReadInt64LittleEndian(payload[..8]);
+                var nanoseconds = BinaryPrimitives.ReadInt64LittleEndian(payload.Slice(8, 8));
+                receivedAt = DateTime.UnixEpoch.AddTicks((seconds * TimeSpan.TicksPerSecond) + (nanoseconds / 100));
+            }
             else if (level == Libc.IPPROTO_IPV6 && type == Libc.IPV6_HOPLIMIT && payload.Length >= 4)
             {
                 hopLimit = BinaryPrimitives.ReadInt32LittleEndian(payload[..4]);
@@ -282,7 +302,7 @@ internal sealed unsafe class RawVrrpSocket : IDisposable
             offset += (length + 7) & ~7;
         }
 
-        return new ReceivedDatagram(data.ToArray(), ifIndex, source, destination, hopLimit);
+        return new ReceivedDatagram(data.ToArray(), ifIndex, source, destination, hopLimit, receivedAt ?? DateTime.UtcNow);
     }
 
     private int WriteSockaddr(IPAddress address, Span<byte> into)

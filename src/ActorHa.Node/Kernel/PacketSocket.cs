@@ -39,5 +39,18 @@ internal sealed unsafe class PacketSocket : IDisposable
         }
     }
 
+    /// <summary>The send path once without sending: sendto(2) on fd -1 fails with EBADF, but its first-call cost (the
+    /// libc symbol's resolution) is paid now rather than with the first gratuitous ARP of a takeover.</summary>
+    public void Rehearse()
+    {
+        Span<byte> frame = stackalloc byte[42];
+        frame.Clear();
+        var address = stackalloc byte[20];
+        fixed (byte* p = frame)
+        {
+            _ = Libc.SendTo(-1, p, (nuint)frame.Length, 0, address, 20);
+        }
+    }
+
     public void Dispose() => Libc.Close(_fd);
 }

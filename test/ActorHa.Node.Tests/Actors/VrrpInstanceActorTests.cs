@@ -61,6 +61,9 @@ public sealed class VrrpInstanceActorTests : TestKit
         _kernel.ExpectMsg<KernelRequests.RemoveVips>();
         // keepalived runs the BACKUP notify for the initial state too.
         _notify.ExpectMsg<Notifier.Notify>(n => n.State == Notifier.State.Backup);
+        // As BACKUP it rehearses its takeover: built, never sent (see Backup_rehearses_its_takeover_without_sending_anything).
+        _io.ExpectMsg<VrrpSocketActor.Rehearse>();
+        _kernel.ExpectMsg<KernelRequests.Rehearse>();
         return instance;
     }
 
@@ -104,6 +107,64 @@ public sealed class VrrpInstanceActorTests : TestKit
         var notify = _notify.ExpectMsg<Notifier.Notify>();
         Assert.Equal(Notifier.State.Master, notify.State);
         Assert.Equal(Protocol.StateMachine.VrrpState.Master, StatusOf(instance).State);
+    }
+
+    [Fact]
+    public void Backup_rehearses_its_takeover_without_sending_anything()
+    {
+        var result = ConfigCompiler.CompileText(Conf, "test.conf", ConfigCompileOptions.Default);
+        var instance = Sys.ActorOf(VrrpInstanceActor.Props(new VrrpInstanceActor.Settings(
+            result.Config.VrrpInstances[0], result.Config.GlobalDefs, _io.Ref, _kernel.Ref, _notify.Ref)));
+        var register = _io.ExpectMsg<VrrpSocketActor.Register>();
+        instance.Tell(new VrrpSocketActor.Registered("lo", register.Source), _io.Ref);
+        _kernel.ExpectMsg<KernelRequests.RemoveVips>();
+
+        // The advert it would send as master, and the VIPs it would add, go out only as rehearsals.
+        var advert = _io.ExpectMsg<VrrpSocketActor.Rehearse>();
+        var (destination, message) = Assert.Single(advert.Messages);
+        Assert.Equal(IPAddress.Parse("224.0.0.18"), destination);
+        Assert.True(VrrpCodec.TryParseMessage(message, VrrpAddressFamily.IPv4, VrrpParseOptions.Default, out var parsed, out _));
+        Assert.Equal((byte)100, parsed.Priority);
+        var kernel = _kernel.ExpectMsg<KernelRequests.Rehearse>();
+        Assert.Equal("192.0.2.100/24 dev lo", Assert.Single(kernel.Vips).ToString());
+
+        // No send, no VIP, no master notify, and the instance is still BACKUP with nothing counted as sent.
+        _io.ExpectNoMsg(TimeSpan.FromMilliseconds(100));
+        _kernel.ExpectNoMsg(TimeSpan.FromMilliseconds(10));
+        _notify.ExpectMsg<Notifier.Notify>(n => n.State == Notifier.State.Backup);
+        _notify.ExpectNoMsg(TimeSpan.FromMilliseconds(10));
+        var status = StatusOf(instance);
+        Assert.Equal(Protocol.StateMachine.VrrpState.Backup, status.State);
+        Assert.Equal(0, status.AdvertsSent);
+
+        // It rehearses once: the adverts that follow don't repeat it.
+        instance.Tell(Advert(150));
+        _io.ExpectNoMsg(TimeSpan.FromMilliseconds(50));
+    }
+
+    [Fact]
+    public void Master_down_timer_counts_from_the_kernels_receive_time()
+    {
+        var instance = StartInstance();
+        // An advert the kernel stamped 40 ms before the actor saw it (a busy loop): the timer runs from the stamp.
+        instance.Tell(Advert(150) with { ReceivedAt = DateTime.UtcNow - TimeSpan.FromMilliseconds(40) });
+        StatusOf(instance);
+        Clock.Advance(TimeSpan.FromMilliseconds(3609 - 40 - 5));
+        _io.ExpectNoMsg(TimeSpan.FromMilliseconds(50));
+        Clock.Advance(TimeSpan.FromMilliseconds(10));
+        _io.ExpectMsg<VrrpSocketActor.Send>();
+    }
+
+    [Fact]
+    public void A_receive_stamp_from_a_stepped_wall_clock_is_not_trusted()
+    {
+        var second = StartInstance();
+        second.Tell(Advert(150) with { ReceivedAt = DateTime.UtcNow - TimeSpan.FromHours(1) });
+        StatusOf(second);
+        Clock.Advance(TimeSpan.FromMilliseconds(3600));
+        _io.ExpectNoMsg(TimeSpan.FromMilliseconds(50));
+        Clock.Advance(TimeSpan.FromMilliseconds(20));
+        _io.ExpectMsg<VrrpSocketActor.Send>();
     }
 
     [Fact]
