@@ -21,7 +21,10 @@ namespace ActorHa.Node.Actors;
 internal sealed class KernelActor : ReceiveActor
 {
     /// <summary><paramref name="LedgerFile"/> null keeps the ledger in memory only (tests).</summary>
-    public sealed record Settings(string? LedgerFile, bool ReleaseOnStop, IReadOnlyList<AddressEntry> StaticAddresses, IReadOnlyList<RouteEntry> StaticRoutes, string DefaultInterface);
+    public sealed record Settings(string? LedgerFile, bool ReleaseOnStop, IReadOnlyList<AddressEntry> StaticAddresses, IReadOnlyList<RouteEntry> StaticRoutes, string DefaultInterface)
+    {
+        public IReadOnlyList<RuleEntry> StaticRules { get; init; } = [];
+    }
 
     /// <summary>
     /// One thing installed, with what is needed to remove it again: an address, a route, a vmac (Address is its MAC,
@@ -44,7 +47,14 @@ internal sealed class KernelActor : ReceiveActor
         byte RouteType = 1,
         byte? RouteScope = null,
         string? Link = null,
-        string? Value = null);
+        string? Value = null,
+        string? RuleTo = null,
+        uint? Preference = null,
+        string? Iif = null,
+        string? Oif = null,
+        uint? FwMark = null,
+        uint? FwMask = null,
+        byte RuleFamily = 0);
 
     private const int EEXIST = 17;
     private const int ENOENT = 2;
@@ -53,6 +63,7 @@ internal sealed class KernelActor : ReceiveActor
     private const int ENODEV = 19;
     private const string Vmac = "vmac";
     private const string Sysctl = "sysctl";
+    private const string Rule = "rule";
     private const string StaticOwner = "static";
 
     private readonly ILoggingAdapter _log = Context.GetLogger();
@@ -67,9 +78,9 @@ internal sealed class KernelActor : ReceiveActor
     public KernelActor(Settings settings)
     {
         _settings = settings;
-        Receive<KernelRequests.AddVips>(r => Sender.Tell(new KernelRequests.Done(r.Owner, r, Apply(r.Owner, r.Vips, r.Routes, add: true))));
+        Receive<KernelRequests.AddVips>(r => Sender.Tell(new KernelRequests.Done(r.Owner, r, Apply(r.Owner, r.Vips, r.Routes, r.Rules, add: true))));
         Receive<KernelRequests.Rehearse>(Rehearse);
-        Receive<KernelRequests.RemoveVips>(r => Sender.Tell(new KernelRequests.Done(r.Owner, r, Apply(r.Owner, r.Vips, r.Routes, add: false))));
+        Receive<KernelRequests.RemoveVips>(r => Sender.Tell(new KernelRequests.Done(r.Owner, r, Apply(r.Owner, r.Vips, r.Routes, r.Rules, add: false))));
         Receive<KernelRequests.SendFrames>(r => Sender.Tell(new KernelRequests.Done(r.Owner, r, SendFrames(r))));
         Receive<KernelRequests.CreateVmac>(r => Sender.Tell(new KernelRequests.Done(r.Owner, r, CreateVmac(r))));
         Receive<KernelRequests.DeleteVmac>(r =>
@@ -95,6 +106,7 @@ internal sealed class KernelActor : ReceiveActor
             StaticOwner,
             _settings.StaticAddresses.Select(a => KernelRequests.Vip.From(a, _settings.DefaultInterface)).ToList(),
             _settings.StaticRoutes.Select(r => new KernelRequests.VRoute(r, _settings.DefaultInterface)).ToList(),
+            _settings.StaticRules.Select(r => new KernelRequests.VRule(r)).ToList(),
             add: true);
         foreach (var error in staticErrors)
         {
@@ -152,11 +164,12 @@ internal sealed class KernelActor : ReceiveActor
         Persist();
     }
 
-    private List<string> Apply(string owner, IReadOnlyList<KernelRequests.Vip> vips, IReadOnlyList<KernelRequests.VRoute> routes, bool add)
+    private List<string> Apply(string owner, IReadOnlyList<KernelRequests.Vip> vips, IReadOnlyList<KernelRequests.VRoute> routes, IReadOnlyList<KernelRequests.VRule> rules, bool add)
     {
         var errors = new List<string>();
-        var entries = vips.Select(v => AddressEntryFor(owner, v)).Concat(routes.Select(r => RouteEntryFor(owner, r))).ToList();
-        // Addresses before routes when adding (a route's source or gateway may need the address); the reverse to remove.
+        var entries = vips.Select(v => AddressEntryFor(owner, v)).Concat(routes.Select(r => RouteEntryFor(owner, r))).Concat(rules.Select(r => RuleEntryFor(owner, r))).ToList();
+        // Addresses before routes before rules when adding (a route's source or gateway may need the address, a rule
+        // points at a route table); the reverse to remove.
         foreach (var entry in add ? entries : Enumerable.Reverse(entries))
         {
             var error = add ? Install(entry) : Remove(entry);
@@ -228,6 +241,12 @@ internal sealed class KernelActor : ReceiveActor
 
     private (byte[]? Request, uint Sequence, string What) Build(LedgerEntry e, bool add)
     {
+        if (e.Kind == Rule)
+        {
+            var ruleSequence = _netlink!.NextSequence();
+            return (RtnlMessages.Rule(add, RuleFor(e), ruleSequence), ruleSequence, RuleText(e));
+        }
+
         var ifIndex = e.Device is null ? 0 : (int)Libc.IfNameToIndex(e.Device);
         var what = e.Kind == "address" ? $"{e.Address}/{e.PrefixLength} dev {e.Device}" : $"route {e.Address}/{e.PrefixLength}{(e.Device is null ? "" : " dev " + e.Device)}";
         if (e.Device is not null && ifIndex == 0)
@@ -299,6 +318,59 @@ internal sealed class KernelActor : ReceiveActor
             RouteScope: RtnlMessages.ScopeFromName(r.Scope));
     }
 
+    private static LedgerEntry RuleEntryFor(string owner, KernelRequests.VRule vr)
+    {
+        var r = vr.Rule;
+        var family = RtnlMessages.RuleFamily(r.From?.Address, r.To?.Address);
+        uint? mark = null, mask = null;
+        if (r.FwMark is { } fw)
+        {
+            var parts = fw.Split('/');
+            mark = ParseNumber(parts[0]);
+            mask = parts.Length > 1 ? ParseNumber(parts[1]) : null;
+        }
+
+        return new LedgerEntry(
+            owner,
+            Rule,
+            r.From?.Address.ToString() ?? (family == 10 ? "::" : "0.0.0.0"),
+            r.From?.PrefixLength ?? 0,
+            null,
+            Table: Table(r.Table),
+            RuleTo: r.To?.ToString(),
+            Preference: r.Preference is { } p ? (uint)p : null,
+            Iif: r.Iif,
+            Oif: r.Oif,
+            FwMark: mark,
+            FwMask: mask,
+            RuleFamily: family);
+    }
+
+    private static RtnlRule RuleFor(LedgerEntry e)
+    {
+        IPAddress? to = null;
+        var toLength = 0;
+        if (e.RuleTo is { } dst)
+        {
+            var slash = dst.IndexOf('/', StringComparison.Ordinal);
+            to = IPAddress.Parse(slash < 0 ? dst : dst[..slash]);
+            toLength = slash < 0 ? (to.AddressFamily == AddressFamily.InterNetworkV6 ? 128 : 32) : int.Parse(dst[(slash + 1)..], CultureInfo.InvariantCulture);
+        }
+
+        var from = e.PrefixLength == 0 && e.Address is "0.0.0.0" or "::" ? null : IPAddress.Parse(e.Address);
+        return new RtnlRule(e.RuleFamily, from, e.PrefixLength, to, toLength, e.Table, e.Preference, e.Iif, e.Oif, e.FwMark, e.FwMask);
+    }
+
+    private static string RuleText(LedgerEntry e) =>
+        $"rule{(e.PrefixLength == 0 && e.Address is "0.0.0.0" or "::" ? "" : $" from {e.Address}/{e.PrefixLength}")}{(e.RuleTo is null ? "" : $" to {e.RuleTo}")}"
+        + $"{(e.Iif is null ? "" : $" iif {e.Iif}")}{(e.Oif is null ? "" : $" oif {e.Oif}")}{(e.FwMark is null ? "" : $" fwmark {e.FwMark}")}"
+        + $"{(e.Preference is null ? "" : $" preference {e.Preference}")} table {e.Table}";
+
+    private static uint? ParseNumber(string text) =>
+        text.StartsWith("0x", StringComparison.OrdinalIgnoreCase)
+            ? uint.TryParse(text[2..], NumberStyles.HexNumber, CultureInfo.InvariantCulture, out var hex) ? hex : null
+            : uint.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : null;
+
     private static uint Table(string? table) => table switch
     {
         null or "main" => RtnlMessages.TableMain,
@@ -362,7 +434,7 @@ internal sealed class KernelActor : ReceiveActor
     /// <summary>The takeover's kernel work without its effects: builds each netlink request, sends none.</summary>
     private void Rehearse(KernelRequests.Rehearse r)
     {
-        var entries = r.Vips.Select(v => AddressEntryFor(r.Owner, v)).Concat(r.Routes.Select(x => RouteEntryFor(r.Owner, x))).ToList();
+        var entries = r.Vips.Select(v => AddressEntryFor(r.Owner, v)).Concat(r.Routes.Select(x => RouteEntryFor(r.Owner, x))).Concat(r.Rules.Select(x => RuleEntryFor(r.Owner, x))).ToList();
         foreach (var entry in entries)
         {
             _ = Build(entry, add: true);

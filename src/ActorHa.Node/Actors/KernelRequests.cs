@@ -28,9 +28,25 @@ internal static class KernelRequests
             $"{Route.Type} {Route.Destination} via {string.Join(",", Route.Via)} dev {Route.Device ?? DefaultDevice} src {Route.Source} table {Route.Table} metric {Route.Metric} scope {Route.Scope}";
     }
 
-    public sealed record AddVips(string Owner, IReadOnlyList<Vip> Vips, IReadOnlyList<VRoute> Routes);
+    /// <summary>A virtual rule: <c>ip rule add ...</c> as written in virtual_rules (or static_rules).</summary>
+    public sealed record VRule(RuleEntry Rule)
+    {
+        /// <summary>What makes two rules the same rule (RuleEntry holds a dictionary and a source location).</summary>
+        public string Key =>
+            $"from {Rule.From} to {Rule.To} table {Rule.Table} pref {Rule.Preference} iif {Rule.Iif} oif {Rule.Oif} fwmark {Rule.FwMark}";
+    }
 
-    public sealed record RemoveVips(string Owner, IReadOnlyList<Vip> Vips, IReadOnlyList<VRoute> Routes);
+    /// <summary>Install VIPs, then routes, then rules (each may need the one before).</summary>
+    public sealed record AddVips(string Owner, IReadOnlyList<Vip> Vips, IReadOnlyList<VRoute> Routes)
+    {
+        public IReadOnlyList<VRule> Rules { get; init; } = [];
+    }
+
+    /// <summary>Remove rules, routes, then VIPs.</summary>
+    public sealed record RemoveVips(string Owner, IReadOnlyList<Vip> Vips, IReadOnlyList<VRoute> Routes)
+    {
+        public IReadOnlyList<VRule> Rules { get; init; } = [];
+    }
 
     /// <summary>Prebuilt Ethernet frames (GARP / NA) to send out of <see cref="Device"/>, in order.</summary>
     public sealed record SendFrames(string Owner, string Device, IReadOnlyList<byte[]> Frames);
@@ -39,7 +55,10 @@ internal static class KernelRequests
     /// A dry run of the takeover's kernel work (see VrrpInstanceActor.Rehearse): the netlink requests for these VIPs
     /// and routes are built and the ledger serialised, but nothing is sent and nothing is written.
     /// </summary>
-    public sealed record Rehearse(string Owner, IReadOnlyList<Vip> Vips, IReadOnlyList<VRoute> Routes);
+    public sealed record Rehearse(string Owner, IReadOnlyList<Vip> Vips, IReadOnlyList<VRoute> Routes)
+    {
+        public IReadOnlyList<VRule> Rules { get; init; } = [];
+    }
 
     /// <summary>
     /// use_vmac: a macvlan <paramref name="Name"/> on <paramref name="Parent"/> carrying the virtual MAC, set up, with

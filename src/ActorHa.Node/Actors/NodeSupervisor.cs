@@ -150,7 +150,10 @@ internal sealed class NodeSupervisor : ReceiveActor, IWithTimers
             ReleaseOnStop: !_options.DontReleaseVrrp,
             config.StaticAddresses,
             config.StaticRoutes,
-            g.DefaultInterface ?? "eth0")), "kernel");
+            g.DefaultInterface ?? "eth0")
+        {
+            StaticRules = config.StaticRules,
+        }), "kernel");
         if (_options.RunVrrp)
         {
             // Scripts before instances: an instance subscribes to its tracked scripts when it starts.

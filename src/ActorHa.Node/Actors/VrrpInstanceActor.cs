@@ -116,6 +116,7 @@ internal sealed partial class VrrpInstanceActor : ReceiveActor, IWithTimers
     private readonly VrrpAddressFamily _family;
     private IReadOnlyList<KernelRequests.Vip> _vips = [];
     private IReadOnlyList<KernelRequests.VRoute> _routes = [];
+    private IReadOnlyList<KernelRequests.VRule> _rules = [];
     private IPAddress[] _advertAddresses = [];
     private VrrpAuth _auth;
     private bool _deleting;
@@ -510,13 +511,13 @@ internal sealed partial class VrrpInstanceActor : ReceiveActor, IWithTimers
                 // logged here, once, and its copies are skipped below.
                 _log.Info("{0}", LogText.SettingVips(Name));
                 _vipsHeld = true;
-                _settings.Kernel.Tell(new KernelRequests.AddVips(Name, _vips, _routes));
+                _settings.Kernel.Tell(new KernelRequests.AddVips(Name, _vips, _routes) { Rules = _rules });
                 break;
             case RemoveVips:
                 _log.Info("{0}", LogText.RemovingVips(Name));
 
                 _vipsHeld = false;
-                var removal = new KernelRequests.RemoveVips(Name, _vips, _routes);
+                var removal = new KernelRequests.RemoveVips(Name, _vips, _routes) { Rules = _rules };
                 if (_stopRequester is not null)
                 {
                     _stopRemoval = removal;
@@ -712,7 +713,7 @@ internal sealed partial class VrrpInstanceActor : ReceiveActor, IWithTimers
                     _ = BuildGratuitous(_vips, g.Repeat, log: false);
                     break;
                 case AddVips:
-                    _settings.Kernel.Tell(new KernelRequests.Rehearse(Name, _vips, _routes));
+                    _settings.Kernel.Tell(new KernelRequests.Rehearse(Name, _vips, _routes) { Rules = _rules });
                     break;
                 case Transition t:
                     _ = new StateChanged(Name, t.From, t.To, t.Reason, takeover.State.Priority, now);
@@ -731,6 +732,7 @@ internal sealed partial class VrrpInstanceActor : ReceiveActor, IWithTimers
         // virtual_ipaddress_excluded moves with the instance like the VIPs but is left out of the adverts.
         _vips = config.VirtualIpaddress.Concat(config.VirtualIpaddressExcluded).Select(v => VipDevice(KernelRequests.Vip.From(v, device), config)).ToList();
         _routes = config.VirtualRoutes.Select(r => new KernelRequests.VRoute(r, config.Interface)).ToList();
+        _rules = config.VirtualRules.Select(r => new KernelRequests.VRule(r)).ToList();
         _advertAddresses = config.VirtualIpaddress.Where(v => v.Address.Family == config.Family).Select(v => v.Address.Address).ToArray();
         _auth = _version == VrrpVersion.V2 && config.Authentication is { Type: AuthType.Pass } a ? VrrpAuth.SimpleText(a.Password) : VrrpAuth.None;
     }
@@ -744,6 +746,7 @@ internal sealed partial class VrrpInstanceActor : ReceiveActor, IWithTimers
         var oldScripts = _config.TrackScript.Select(t => t.Name).ToHashSet(StringComparer.Ordinal);
         var oldVips = _vips;
         var oldRoutes = _routes;
+        var oldRules = _rules;
         var oldSource = _source;
         var oldDestinations = _destinations;
         _config = r.Config;
@@ -754,14 +757,16 @@ internal sealed partial class VrrpInstanceActor : ReceiveActor, IWithTimers
             var goneRoutes = oldRoutes.ExceptBy(_routes.Select(x => x.Key), x => x.Key).ToList();
             var newVips = _vips.Except(oldVips).ToList();
             var newRoutes = _routes.ExceptBy(oldRoutes.Select(x => x.Key), x => x.Key).ToList();
-            if (goneVips.Count + goneRoutes.Count > 0)
+            var goneRules = oldRules.ExceptBy(_rules.Select(x => x.Key), x => x.Key).ToList();
+            var newRules = _rules.ExceptBy(oldRules.Select(x => x.Key), x => x.Key).ToList();
+            if (goneVips.Count + goneRoutes.Count + goneRules.Count > 0)
             {
-                _settings.Kernel.Tell(new KernelRequests.RemoveVips(Name, goneVips, goneRoutes));
+                _settings.Kernel.Tell(new KernelRequests.RemoveVips(Name, goneVips, goneRoutes) { Rules = goneRules });
             }
 
-            if (newVips.Count + newRoutes.Count > 0)
+            if (newVips.Count + newRoutes.Count + newRules.Count > 0)
             {
-                _settings.Kernel.Tell(new KernelRequests.AddVips(Name, newVips, newRoutes));
+                _settings.Kernel.Tell(new KernelRequests.AddVips(Name, newVips, newRoutes) { Rules = newRules });
                 SendGratuitousFor(newVips, _config.GarpMasterRepeat);
             }
         }

@@ -14,6 +14,9 @@ public sealed class KernelStateTests(ITestOutputHelper output)
         static_routes {
             198.51.100.0/24 via 192.0.2.1 dev eth0
         }
+        static_rules {
+            from 203.0.113.1 table 101 preference 3001
+        }
         vrrp_instance VI_1 {
             state BACKUP
             interface eth0
@@ -31,11 +34,16 @@ public sealed class KernelStateTests(ITestOutputHelper output)
                 203.0.113.128/25 via 192.0.2.1 dev eth0 metric 5
                 blackhole 198.51.100.128/25
             }
+            virtual_rules {
+                from 192.0.2.100 table 100 preference 3000
+                to 2001:db8:1::/64 table 100 preference 3002
+                fwmark 0x10/0xff table 102 preference 3003
+            }
         }
         """;
 
     /// <summary>Global addresses and all IPv4 routes (link-local addresses change state on their own: DAD).</summary>
-    private static string Snapshot(LabHost h) => h.Sh("ip -o addr show scope global | awk '{print $2, $4}'; ip -4 route show table all | grep -v ' table local'");
+    private static string Snapshot(LabHost h) => h.Sh("ip -o addr show scope global | awk '{print $2, $4}'; ip -4 route show table all | grep -v ' table local'; ip rule show; ip -6 rule show");
 
     private static string Routes(LabHost h) => h.Sh("ip -4 route show; ip -4 route show type blackhole");
 
@@ -57,6 +65,11 @@ public sealed class KernelStateTests(ITestOutputHelper output)
         Assert.Contains("198.51.100.0/24 via 192.0.2.1 dev eth0", routes, StringComparison.Ordinal);
         Assert.Contains("203.0.113.128/25 via 192.0.2.1 dev eth0", routes, StringComparison.Ordinal);
         Assert.Contains("blackhole 198.51.100.128/25", routes, StringComparison.Ordinal);
+        var rules = host.Sh("ip rule show; ip -6 rule show");
+        Assert.Contains("3000:\tfrom 192.0.2.100 lookup 100", rules, StringComparison.Ordinal);
+        Assert.Contains("3001:\tfrom 203.0.113.1 lookup 101", rules, StringComparison.Ordinal);
+        Assert.Contains("3002:\tfrom all to 2001:db8:1::/64 lookup 100", rules, StringComparison.Ordinal);
+        Assert.Contains("3003:\tfrom all fwmark 0x10/0xff lookup 102", rules, StringComparison.Ordinal);
 
         node.Signal(15);
         Assert.True(node.WaitForExit(TimeSpan.FromSeconds(20)));
