@@ -123,6 +123,16 @@ internal sealed partial class Binder
                 case "default_interface":
                     g = g with { DefaultInterface = Text(st, who) ?? g.DefaultInterface };
                     break;
+                case "vrrp_priority":
+                    g = g with { VrrpPriority = Int(st, who, -20, 19, 0) };
+                    break;
+                case "vrrp_rt_priority":
+                    g = g with { VrrpRtPriority = Int(st, who, 1, 99, 1) };
+                    break;
+                case "vrrp_rlimit_rttime":
+                    g = g with { VrrpRlimitRttime = Int(st, who, 1, int.MaxValue, 10000) };
+                    break;
+
                 default:
                     Other(st, Keywords.GlobalDefs, unused);
                     break;

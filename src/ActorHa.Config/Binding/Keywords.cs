@@ -93,7 +93,8 @@ internal static class Keywords
             "vrrp_garp_master_delay", "vrrp_garp_master_repeat", "vrrp_garp_master_refresh", "vrrp_garp_master_refresh_repeat",
             "vrrp_garp_interval", "vrrp_gna_interval", "vrrp_version", "vrrp_check_unicast_src", "vrrp_skip_check_adv_addr",
             "vrrp_strict", "vrrp_iptables", "notify_fifo", "notify_fifo_script", "vrrp_notify_fifo", "vrrp_notify_fifo_script",
-            "lvs_notify_fifo", "lvs_notify_fifo_script", "script_user", "enable_script_security", "lvs_sync_daemon", "default_interface"],
+            "lvs_notify_fifo", "lvs_notify_fifo_script", "script_user", "enable_script_security", "lvs_sync_daemon", "default_interface",
+            "vrrp_priority", "vrrp_rt_priority", "vrrp_rlimit_rttime"],
         ["bfd_cpu_affinity", "bfd_no_swap", "bfd_priority", "bfd_process_name", "bfd_rlimit_rttime", "bfd_rt_priority",
             "checker_cpu_affinity", "checker_log_all_failures", "checker_no_swap", "checker_priority", "checker_process_name",
             "checker_rlimit_rttime", "checker_rt_priority", "config_save_dir", "data_use_instance", "dbus_service_name",
@@ -109,8 +110,8 @@ internal static class Keywords
             "vrrp_cpu_affinity", "vrrp_down_timer_adverts", "vrrp_garp_extra_if", "vrrp_garp_lower_prio_delay",
             "vrrp_garp_lower_prio_repeat", "vrrp_higher_prio_send_advert", "vrrp_ipsets", "vrrp_lower_prio_no_advert", "vrrp_min_garp",
             "vrrp_netlink_cmd_rcv_bufs", "vrrp_netlink_cmd_rcv_bufs_force", "vrrp_netlink_monitor_rcv_bufs",
-            "vrrp_netlink_monitor_rcv_bufs_force", "vrrp_no_swap", "vrrp_notify_priority_changes", "vrrp_priority", "vrrp_process_name",
-            "vrrp_rlimit_rttime", "vrrp_rt_priority", "vrrp_rx_bufs_multiplier", "vrrp_rx_bufs_policy", "vrrp_startup_delay",
+            "vrrp_netlink_monitor_rcv_bufs_force", "vrrp_no_swap", "vrrp_notify_priority_changes", "vrrp_process_name",
+            "vrrp_rx_bufs_multiplier", "vrrp_rx_bufs_policy", "vrrp_startup_delay",
             "net_namespace", "net_namespace_ipvs", "namespace_with_ipsets", "instance", "use_pid_dir", "linkbeat_use_polling",
             "child_wait_time", "smtp_alert_bfd"]);
 

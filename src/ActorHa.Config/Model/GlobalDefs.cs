@@ -61,6 +61,15 @@ public sealed record GlobalDefs(
 
     public static readonly IPAddress DefaultMcastGroup6 = IPAddress.Parse("ff02::12");
 
+    /// <summary><c>vrrp_priority</c>: the nice value (-20..19) of the threads that run VRRP (the event loop, the receivers).</summary>
+    public int? VrrpPriority { get; init; }
+
+    /// <summary><c>vrrp_rt_priority</c>: SCHED_RR at this priority (1..99) for the VRRP threads.</summary>
+    public int? VrrpRtPriority { get; init; }
+
+    /// <summary><c>vrrp_rlimit_rttime</c>: RLIMIT_RTTIME in microseconds while real-time (keepalived's default 10000; ActorHa's 1000000, see VrrpThreads).</summary>
+    public int? VrrpRlimitRttime { get; init; }
+
     public static readonly GlobalDefs Default = new(
         NotificationEmail: [],
         NotificationEmailFrom: null,

@@ -208,6 +208,11 @@ internal sealed class NodeSupervisor : ReceiveActor, IWithTimers
             _log.Error("control socket {0} unavailable: {1}", _options.EffectiveControlSocket, e.Message);
         }
         _log.Debug("[NODE] scheduler {0}", Context.System.Scheduler.GetType().Name);
+        foreach (var outcome in Hosting.VrrpThreads.Results)
+        {
+            _log.Info("{0}", outcome);
+        }
+
         _log.Info("Startup complete");
         Self.Tell(LogTree.Instance);
     }

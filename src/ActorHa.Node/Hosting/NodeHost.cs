@@ -49,6 +49,8 @@ internal static class NodeHost
 
             logger.Information("Starting ActorHa {Version} (keepalived-compatible)", typeof(NodeHost).Assembly.GetName().Version?.ToString(3));
             logger.Information("Configuration file {File}", options.ConfigFile);
+            var g = loaded.Config.GlobalDefs;
+            VrrpThreads.Configure(g.VrrpPriority, g.VrrpRtPriority, g.VrrpRlimitRttime);
             using var host = BuildHost(options, loaded, logger);
             host.Run();
             logger.Information("Stopped ActorHa");

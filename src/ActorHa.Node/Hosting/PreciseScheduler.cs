@@ -145,6 +145,7 @@ public sealed unsafe class PreciseScheduler : SchedulerBase, IDateTimeOffsetNowT
     {
         // A sleeping thread's timers may expire up to its slack (50 µs by default) late; ask for 1 µs.
         _ = Libc.PrCtl(Libc.PR_SET_TIMERSLACK, 1, 0, 0, 0);
+        VrrpThreads.ApplyToCurrentThread("the event loop");
         var due = new List<Entry>();
         while (!_stopped)
         {

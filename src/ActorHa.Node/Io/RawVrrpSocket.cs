@@ -196,6 +196,7 @@ internal sealed unsafe class RawVrrpSocket : IDisposable
 
     private void ReceiveLoop(Action<ReceivedDatagram> onDatagram, Action<string> onError)
     {
+        ActorHa.Node.Hosting.VrrpThreads.ApplyToCurrentThread($"the receiver on {InterfaceName}");
         var buffer = new byte[65536];
         var control = new byte[256];
         var name = new byte[28];

@@ -80,15 +80,29 @@ public sealed class GlobalDefsBindingTests
     [Fact]
     public void Unknown_and_unused_and_deprecated_global_keywords_are_warnings()
     {
-        var result = Compile.Text("global_defs {\n  router_ip x\n  lvs_id LVS1\n  vrrp_rt_priority 10\n  checker_priority 5\n}\n");
+        var result = Compile.Text("global_defs {\n  router_ip x\n  lvs_id LVS1\n  vrrp_no_swap\n  checker_priority 5\n}\n");
         Assert.Equal(
         [
             "k.conf:2:3: warning: unknown keyword 'router_ip' in global_defs, did you mean 'router_id'?",
             "k.conf:3:3: warning: lvs_id is deprecated, use router_id",
-            "k.conf:4:3: warning: global_defs: keepalived keywords not used by ActorHa: vrrp_rt_priority, checker_priority",
+            "k.conf:4:3: warning: global_defs: keepalived keywords not used by ActorHa: vrrp_no_swap, checker_priority",
         ], result.Messages());
         Assert.Equal("LVS1", result.Config.GlobalDefs.RouterId);
-        Assert.Equal(["vrrp_rt_priority", "checker_priority"], result.Config.GlobalDefs.UnusedKeywords);
+        Assert.Equal(["vrrp_no_swap", "checker_priority"], result.Config.GlobalDefs.UnusedKeywords);
+    }
+
+    [Fact]
+    public void Vrrp_thread_scheduling_keywords_bind_within_keepalived_s_ranges()
+    {
+        var g = Compile.Clean("global_defs {\n  vrrp_priority -10\n  vrrp_rt_priority 40\n  vrrp_rlimit_rttime 20000\n}\n").GlobalDefs;
+        Assert.Equal((-10, 40, 20000), (g.VrrpPriority, g.VrrpRtPriority, g.VrrpRlimitRttime));
+        Assert.Null(Compile.Clean("global_defs {\n}\n").GlobalDefs.VrrpRtPriority);
+
+        var bad = Compile.Text("global_defs {\n  vrrp_priority -30\n  vrrp_rt_priority 100\n}\n");
+        Assert.Equal(2, bad.Diagnostics.Count);
+        Assert.All(bad.Messages(), m => Assert.Contains("k.conf:", m, StringComparison.Ordinal));
+        Assert.Contains(bad.Messages(), m => m.Contains("-30", StringComparison.Ordinal));
+        Assert.Contains(bad.Messages(), m => m.Contains("100", StringComparison.Ordinal));
     }
 
     [Fact]
