@@ -4,11 +4,14 @@ using System.Text;
 using ActorHa.Config;
 using ActorHa.Config.Binding;
 using ActorHa.Config.Diagnostics;
+using ActorHa.Config.Reload;
 using ActorHa.Config.Syntax;
 
 // Times parse + bind (ConfigCompiler.Compile, file read included) of a generated keepalived.conf with N
 // vrrp_instances, each like a production one: state, interface, VRID, priority, advert_int, PASS auth, two VIPs,
-// a virtual route and a tracked script. Prints the median of 5 runs after one warm-up.
+// a virtual route and a tracked script. Prints the median of 5 runs after one warm-up. Then a reload's in-process
+// part: compile an edited copy (the two instances at priority 100 go to 101) and diff it against the running one, as the
+// node does before it touches any actor.
 // Run: dotnet run -c Release --project deploy/bench/ConfigBench [instances]
 var instances = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 1000;
 const int Runs = 5;
@@ -43,6 +46,33 @@ try
         $"parse+bind {instances} vrrp_instances ({new FileInfo(path).Length / 1024} KiB), median of {Runs} runs: "
         + $"{Median(total):F1} ms (parse {Median(parse):F1} ms, bind {Median(bind):F1} ms); "
         + $".NET {Environment.Version}, {Environment.ProcessorCount} cores visible"));
+
+    var edited = path + ".edited";
+    File.WriteAllText(edited, Generate(instances).Replace("priority 100\n", "priority 101\n", StringComparison.Ordinal));
+    try
+    {
+        var running = warmUp.Config;
+        var reload = new double[Runs];
+        var diff = new double[Runs];
+        ReloadPlan? plan = null;
+        for (var run = 0; run < Runs; run++)
+        {
+            var stopwatch = Stopwatch.StartNew();
+            var next = ConfigCompiler.Compile(edited, ConfigCompileOptions.Default).Config;
+            var compiled = stopwatch.Elapsed.TotalMilliseconds;
+            plan = ConfigDiff.Compute(running, next);
+            reload[run] = stopwatch.Elapsed.TotalMilliseconds;
+            diff[run] = reload[run] - compiled;
+        }
+
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"reload in-process, {instances} vrrp_instances, median of {Runs} runs: compile + diff {Median(reload):F1} ms (diff {Median(diff):F1} ms); plan: {plan}"));
+    }
+    finally
+    {
+        File.Delete(edited);
+    }
+
     return 0;
 }
 finally

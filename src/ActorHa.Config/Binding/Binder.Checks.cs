@@ -20,6 +20,7 @@ internal sealed partial class Binder
         CheckLvsSyncDaemon();
         CheckInterfaces();
         CheckScriptSecurity();
+        ApplyGroupTracking();
     }
 
     private void CheckTrackedScripts()
@@ -51,6 +52,64 @@ internal sealed partial class Binder
         for (var k = 0; k < _syncGroups.Count; k++)
         {
             _syncGroups[k] = _syncGroups[k] with { TrackScript = Known(_syncGroups[k].Name, _syncGroups[k].TrackScript) };
+        }
+
+        var files = _trackFiles.Select(f => f.Name).ToHashSet(StringComparer.Ordinal);
+        List<TrackedFile> KnownFiles(string owner, IReadOnlyList<TrackedFile> tracked)
+        {
+            var kept = new List<TrackedFile>(tracked.Count);
+            foreach (var t in tracked)
+            {
+                if (files.Contains(t.Name))
+                {
+                    kept.Add(t);
+                }
+                else
+                {
+                    _d.Error(_trackFileAt[(owner, t.Name)], $"({owner}) track_file {t.Name} is not a track_file, ignoring it");
+                }
+            }
+
+            return kept;
+        }
+
+        for (var k = 0; k < _instances.Count; k++)
+        {
+            _instances[k] = _instances[k] with { TrackFile = KnownFiles(_instances[k].Name, _instances[k].TrackFile) };
+        }
+
+        for (var k = 0; k < _syncGroups.Count; k++)
+        {
+            _syncGroups[k] = _syncGroups[k] with { TrackFile = KnownFiles(_syncGroups[k].Name, _syncGroups[k].TrackFile) };
+        }
+    }
+
+    /// <summary>
+    /// keepalived: a sync group's track_interface, track_script and track_file "update the status/priority of all
+    /// VRRP instances which are members of the sync group". Each member gets the group's entries (its own entry of
+    /// the same name stays in force); the group's weights apply alike to every member, so they are kept. Done last,
+    /// so that the members' checks above report what was written in each block, once.
+    /// </summary>
+    private void ApplyGroupTracking()
+    {
+        foreach (var group in _syncGroups)
+        {
+            if (group.TrackScript.Count + group.TrackInterface.Count + group.TrackFile.Count == 0)
+            {
+                continue;
+            }
+
+            foreach (var member in group.Group)
+            {
+                var index = _instances.FindIndex(i => i.Name == member);
+                var i = _instances[index];
+                _instances[index] = i with
+                {
+                    TrackScript = [.. i.TrackScript, .. group.TrackScript.Where(t => !i.TrackScript.Any(o => o.Name == t.Name))],
+                    TrackInterface = [.. i.TrackInterface, .. group.TrackInterface.Where(t => t.Name != i.Interface && !i.TrackInterface.Any(o => o.Name == t.Name))],
+                    TrackFile = [.. i.TrackFile, .. group.TrackFile.Where(t => !i.TrackFile.Any(o => o.Name == t.Name))],
+                };
+            }
         }
     }
 
@@ -130,7 +189,18 @@ internal sealed partial class Binder
             _d.Warning(_trackInterfaceAt[(i.Name, t.Name)], $"{who}track_interface {t.Name} weight ignored in sync group {group} (a failure faults the group)");
             return t with { Weight = 0 };
         }).ToList();
-        return i with { TrackScript = scripts, TrackInterface = interfaces };
+        var fileWeights = _trackFiles.ToDictionary(f => f.Name, f => f.Weight, StringComparer.Ordinal);
+        var files = i.TrackFile.Select(t =>
+        {
+            if ((t.Weight ?? fileWeights.GetValueOrDefault(t.Name)) == 0)
+            {
+                return t;
+            }
+
+            _d.Warning(_trackFileAt[(i.Name, t.Name)], $"{who}track_file {t.Name} weight ignored in sync group {group} (a failure faults the group)");
+            return t with { Weight = 0 };
+        }).ToList();
+        return i with { TrackScript = scripts, TrackInterface = interfaces, TrackFile = files };
     }
 
     /// <summary>

@@ -89,6 +89,85 @@ internal sealed partial class Binder
         _scripts.Add(script);
     }
 
+    /// <summary>
+    /// <c>track_file NAME { file PATH; weight W [reverse]; init_file [VALUE] [overwrite] }</c>, keepalived's defaults:
+    /// weight 1, no init_file; <c>init_file</c> alone writes 0.
+    /// </summary>
+    private void BindTrackFile(ConfStatement block)
+    {
+        if (BlockName(block) is not { } name)
+        {
+            return;
+        }
+
+        var who = $"({name}) ";
+        if (block.Name == "vrrp_track_file")
+        {
+            _d.Warning(block.Location, $"{who}vrrp_track_file is deprecated, use track_file");
+        }
+
+        if (_trackFiles.Exists(f => f.Name == name))
+        {
+            _d.Warning(block.Arguments[0].Location, $"{who}track_file already defined, ignoring this one");
+            return;
+        }
+
+        var file = new VrrpTrackFile(name, "", 1, false, null, false, block.Location);
+        var unused = new List<ConfStatement>();
+        foreach (var st in Block(block, who))
+        {
+            switch (st.Name)
+            {
+                case "file":
+                    file = file with { File = Text(st, who) ?? file.File };
+                    break;
+                case "weight":
+                    file = file with
+                    {
+                        Weight = Int(st, who, -int.MaxValue, int.MaxValue, 1),
+                        WeightReverse = st.Arguments.Count > 1 && Reverse(st, st.Arguments[1], who),
+                    };
+                    break;
+                case "init_file":
+                    file = InitFile(file, st, who);
+                    break;
+                default:
+                    Other(st, Keywords.TrackFile, unused);
+                    break;
+            }
+        }
+
+        ReportUnused(who, unused);
+        if (file.File.Length == 0)
+        {
+            // As for a vrrp_script without script: the block is dropped and whoever tracks it is told so.
+            _d.Error(block.Location, $"{who}track_file has no file, ignoring it");
+            return;
+        }
+
+        _trackFiles.Add(file);
+    }
+
+    /// <summary><c>init_file [VALUE] [overwrite]</c>, in either order keepalived accepts: a number and/or the word.</summary>
+    private VrrpTrackFile InitFile(VrrpTrackFile file, ConfStatement st, string who)
+    {
+        long value = 0;
+        var overwrite = false;
+        foreach (var word in st.Arguments)
+        {
+            if (word.Text == "overwrite")
+            {
+                overwrite = true;
+            }
+            else if (ParseInt(st, who, word, int.MinValue, int.MaxValue, "using 0") is { } v)
+            {
+                value = v;
+            }
+        }
+
+        return file with { InitValue = value, InitOverwrite = overwrite };
+    }
+
     /// <summary><c>reverse</c> / <c>no_reverse</c> / <c>noreverse</c> after a weight.</summary>
     private bool Reverse(ConfStatement st, ConfWord word, string who)
     {
@@ -157,7 +236,7 @@ internal sealed partial class Binder
                     i = i with { TrackScript = [.. i.TrackScript, .. TrackScripts(st, who, name)] };
                     break;
                 case "track_file":
-                    i = i with { TrackFile = [.. i.TrackFile, .. TrackFiles(st, who)] };
+                    i = i with { TrackFile = [.. i.TrackFile, .. TrackFiles(st, who, name)] };
                     break;
                 case "mcast_src_ip":
                     i = i with { McastSrcIp = Ip(st, who) ?? i.McastSrcIp };
@@ -618,12 +697,14 @@ internal sealed partial class Binder
         }
     }
 
-    private IEnumerable<TrackedFile> TrackFiles(ConfStatement block, string who)
+    /// <summary><c>track_file { NAME [weight N [reverse]] }</c>; weights -254..254 (254 lets a negative value in the file count).</summary>
+    private IEnumerable<TrackedFile> TrackFiles(ConfStatement block, string who, string owner)
     {
         foreach (var line in Block(block, who))
         {
             if (Weighted(line, who, "track_file", 254) is var (weight, reverse, ok) && ok)
             {
+                _trackFileAt.TryAdd((owner, line.Name), line.Location);
                 yield return new TrackedFile(line.Name, weight, reverse);
             }
         }
@@ -736,7 +817,7 @@ internal sealed partial class Binder
                     group = group with { TrackScript = [.. group.TrackScript, .. TrackScripts(st, who, name)] };
                     break;
                 case "track_file":
-                    group = group with { TrackFile = [.. group.TrackFile, .. TrackFiles(st, who)] };
+                    group = group with { TrackFile = [.. group.TrackFile, .. TrackFiles(st, who, name)] };
                     break;
                 case "sync_group_tracking_weight":
                     group = group with { SyncGroupTrackingWeight = Flag(st, who) };

@@ -18,6 +18,7 @@ internal sealed partial class Binder(DiagnosticBag diagnostics, ConfigBindOption
     private readonly List<RouteEntry> _staticRoutes = [];
     private readonly List<RuleEntry> _staticRules = [];
     private readonly List<VrrpScript> _scripts = [];
+    private readonly List<VrrpTrackFile> _trackFiles = [];
     private readonly List<VrrpInstance> _instances = [];
     private readonly List<SyncGroup> _syncGroups = [];
     private readonly List<VirtualServerGroup> _vsGroups = [];
@@ -27,6 +28,7 @@ internal sealed partial class Binder(DiagnosticBag diagnostics, ConfigBindOption
     private readonly Dictionary<string, SourceLocation> _vridAt = new(StringComparer.Ordinal);
     private readonly Dictionary<(string Owner, string Script), SourceLocation> _trackScriptAt = [];
     private readonly Dictionary<(string Owner, string Interface), SourceLocation> _trackInterfaceAt = [];
+    private readonly Dictionary<(string Owner, string File), SourceLocation> _trackFileAt = [];
     private readonly Dictionary<(string Group, string Member), SourceLocation> _memberAt = [];
     private readonly List<SourceLocation> _scriptsUsedAt = [];
 
@@ -52,6 +54,9 @@ internal sealed partial class Binder(DiagnosticBag diagnostics, ConfigBindOption
                 case "vrrp_script":
                     BindScript(st);
                     break;
+                case "track_file" or "vrrp_track_file":
+                    BindTrackFile(st);
+                    break;
                 case "vrrp_instance":
                     BindInstance(st);
                     break;
@@ -73,7 +78,10 @@ internal sealed partial class Binder(DiagnosticBag diagnostics, ConfigBindOption
         ReportUnused("", unused);
         CheckCrossReferences();
         return new KeepalivedConfig(
-            _global, _staticAddresses, _staticRoutes, _staticRules, _scripts, _instances, _syncGroups, _vsGroups, _virtualServers);
+            _global, _staticAddresses, _staticRoutes, _staticRules, _scripts, _instances, _syncGroups, _vsGroups, _virtualServers)
+        {
+            TrackFiles = _trackFiles,
+        };
     }
 
     /// <summary>

@@ -80,9 +80,9 @@ internal static class Keywords
 {
     public static readonly BlockKeywords TopLevel = new(
         "top level",
-        ["global_defs", "static_ipaddress", "static_routes", "static_rules", "vrrp_script", "vrrp_instance", "vrrp_sync_group",
-            "virtual_server_group", "virtual_server"],
-        ["linkbeat_interfaces", "static_track_group", "track_file", "vrrp_track_file", "vrrp_track_process", "bfd_instance",
+        ["global_defs", "static_ipaddress", "static_routes", "static_rules", "vrrp_script", "track_file", "vrrp_track_file", "vrrp_instance",
+            "vrrp_sync_group", "virtual_server_group", "virtual_server"],
+        ["linkbeat_interfaces", "static_track_group", "vrrp_track_process", "bfd_instance",
             "garp_group", "interface_up_down_delays", "SSL", "net_namespace", "net_namespace_ipvs", "namespace_with_ipsets",
             "instance", "use_pid_dir", "linkbeat_use_polling", "child_wait_time"]);
 
@@ -119,6 +119,8 @@ internal static class Keywords
         "vrrp_script",
         ["script", "interval", "timeout", "weight", "rise", "fall", "user", "init_fail"],
         []);
+
+    public static readonly BlockKeywords TrackFile = new("track_file", ["file", "weight", "init_file"], []);
 
     public static readonly BlockKeywords VrrpInstance = new(
         "vrrp_instance",

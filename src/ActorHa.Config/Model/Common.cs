@@ -38,5 +38,8 @@ public sealed record TrackedInterface(string Name, int Weight, bool Reverse);
 /// <summary><c>track_script</c>: a null <see cref="Weight"/> means "use the vrrp_script's own weight".</summary>
 public sealed record TrackedScript(string Name, int? Weight, bool Reverse);
 
-/// <summary><c>track_file</c>: a file whose number is multiplied by the weight and added to the priority.</summary>
+/// <summary>
+/// <c>track_file</c> in an instance or sync group: the file's number times the weight is added to the priority; a null
+/// <see cref="Weight"/> means "use the track_file block's own weight".
+/// </summary>
 public sealed record TrackedFile(string Name, int? Weight, bool Reverse);

@@ -15,5 +15,8 @@ public sealed record KeepalivedConfig(
     IReadOnlyList<VirtualServerGroup> VirtualServerGroups,
     IReadOnlyList<VirtualServer> VirtualServers)
 {
+    /// <summary>The track_file blocks; instances, sync groups and FILE_CHECKs name them.</summary>
+    public IReadOnlyList<VrrpTrackFile> TrackFiles { get; init; } = [];
+
     public static readonly KeepalivedConfig Empty = new(GlobalDefs.Default, [], [], [], [], [], [], [], []);
 }

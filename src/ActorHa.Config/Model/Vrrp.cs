@@ -46,6 +46,22 @@ public sealed record VrrpScript(
     SourceLocation Location);
 
 /// <summary>
+/// <c>track_file NAME { file PATH; weight W [reverse]; init_file [VALUE] [overwrite] }</c> (<c>vrrp_track_file</c> is
+/// keepalived's deprecated synonym): the file holds a number; its value times the weight moves the priority of every
+/// instance that tracks it, and with weight 0 any non-zero value faults them. <see cref="InitValue"/> is null without
+/// init_file: otherwise the value written at start-up when the file is missing, or always with
+/// <see cref="InitOverwrite"/>.
+/// </summary>
+public sealed record VrrpTrackFile(
+    string Name,
+    string File,
+    int Weight,
+    bool WeightReverse,
+    long? InitValue,
+    bool InitOverwrite,
+    SourceLocation Location);
+
+/// <summary>
 /// <c>vrrp_instance</c>, with keepalived's defaults resolved: priority (255 for state MASTER without one, else 100),
 /// version (global vrrp_version, always 3 for IPv6), family (from the first virtual address).
 /// </summary>

@@ -89,6 +89,7 @@ internal sealed class NodeSupervisor : ReceiveActor, IWithTimers
     private IActorRef _io = ActorRefs.Nobody;
     private IActorRef _vrrp = ActorRefs.Nobody;
     private IActorRef _scripts = ActorRefs.Nobody;
+    private IActorRef _trackFiles = ActorRefs.Nobody;
     private IActorRef? _stopRequester;
     private ConfigWatcher? _watcher;
     private bool _reloading;
@@ -163,6 +164,12 @@ internal sealed class NodeSupervisor : ReceiveActor, IWithTimers
                 _scripts.Tell(new Container.Create(ScriptProps(script, g), ActorNames.Safe(script.Name)));
             }
 
+            _trackFiles = Context.ActorOf(Akka.Actor.Props.Create(() => new Container()), "track-files");
+            foreach (var file in config.TrackFiles)
+            {
+                _trackFiles.Tell(new Container.Create(TrackFileProps(file), ActorNames.Safe(file.Name)));
+            }
+
             // Links before instances: an instance subscribes to its interfaces when it starts.
             Context.ActorOf(LinkMonitor.Props(), "links");
             _io = Context.ActorOf(VrrpSocketActor.Props(), "vrrp-io");
@@ -224,6 +231,9 @@ internal sealed class NodeSupervisor : ReceiveActor, IWithTimers
 
     private static Props ScriptProps(VrrpScript script, GlobalDefs globals) =>
         TrackScriptActor.Props(script, globals.EnableScriptSecurity, globals.ScriptUser);
+
+    private static Props TrackFileProps(VrrpTrackFile file) =>
+        TrackFileActor.Props(new TrackFileActor.Settings(file, TrackFileActor.Settings.DefaultReread));
 
     private Props GroupProps(string name, bool isImplicit, IReadOnlyList<VrrpInstance> members, GlobalDefs globals, KeepalivedConfig config) =>
         SyncGroupActor.Props(new SyncGroupActor.Settings(name, isImplicit, members, globals, _io, _kernel, _notifier)
@@ -325,6 +335,7 @@ internal sealed class NodeSupervisor : ReceiveActor, IWithTimers
     {
         var plan = done.Plan;
         ApplyScripts(_loaded.Config, done.Next);
+        ApplyTrackFiles(_loaded.Config, done.Next);
         foreach (var (instance, _) in plan.Removed)
         {
             if (_running.Remove(InstanceKey.Of(instance), out var where) && !_running.Values.Any(v => v.Group == where.Group))
@@ -391,6 +402,33 @@ internal sealed class NodeSupervisor : ReceiveActor, IWithTimers
         foreach (var gone in old.Keys)
         {
             _scripts.Tell(new Container.StopChild(ActorNames.Safe(gone)));
+        }
+    }
+
+    /// <summary>track_file changes, as for vrrp_script: a changed block keeps its actor and trackers.</summary>
+    private void ApplyTrackFiles(KeepalivedConfig running, KeepalivedConfig next)
+    {
+        if (_trackFiles.IsNobody())
+        {
+            return;
+        }
+
+        var old = running.TrackFiles.ToDictionary(s => s.Name, StringComparer.Ordinal);
+        foreach (var file in next.TrackFiles)
+        {
+            if (!old.Remove(file.Name, out var before))
+            {
+                _trackFiles.Tell(new Container.Create(TrackFileProps(file), ActorNames.Safe(file.Name)));
+            }
+            else if (before with { Location = SourceLocation.None } != file with { Location = SourceLocation.None })
+            {
+                _trackFiles.Tell(new Container.Forward(ActorNames.Safe(file.Name), new TrackFileActor.Reconfigure(file)));
+            }
+        }
+
+        foreach (var gone in old.Keys)
+        {
+            _trackFiles.Tell(new Container.StopChild(ActorNames.Safe(gone)));
         }
     }
 

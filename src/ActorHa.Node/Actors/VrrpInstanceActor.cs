@@ -152,6 +152,7 @@ internal sealed partial class VrrpInstanceActor : ReceiveActor, IWithTimers
         Receive<TimerFired>(t => Handle(VrrpEvent.Fired(t.Timer)));
         Receive<TrackingChanged>(t => Handle(new PriorityChanged(t.Weight)));
         Receive<TrackScriptActor.State>(OnScriptState);
+        Receive<TrackFileActor.State>(OnFileState);
         Receive<FaultChanged>(OnFaultChanged);
         Receive<KernelRequests.Done>(OnKernelDone);
         Receive<Stop>(s => OnStop(s.Deleted));
@@ -188,6 +189,7 @@ internal sealed partial class VrrpInstanceActor : ReceiveActor, IWithTimers
             Context.ActorSelection($"/user/node/scripts/{ActorNames.Safe(tracked.Name)}").Tell(new TrackScriptActor.Subscribe(Self));
         }
 
+        SubscribeFiles(_config.TrackFile.Select(t => t.Name));
         SubscribeLinks();
         Register();
     }
@@ -283,7 +285,7 @@ internal sealed partial class VrrpInstanceActor : ReceiveActor, IWithTimers
     /// The tracking weight in force: the scripts' and the tracked interfaces' weights, and in maintenance enough below zero that the effective
     /// priority clamps to 1 whatever the scripts add.
     /// </summary>
-    private int TrackingTotal() => _scriptWeights.Values.Sum() + _tracking.Weight + (_maintenance ? -(2 * VrrpPriority.Owner) : 0);
+    private int TrackingTotal() => _scriptWeights.Values.Sum() + _fileWeights.Values.Sum() + _tracking.Weight + (_maintenance ? -(2 * VrrpPriority.Owner) : 0);
 
     private void OnMaintenance(Maintenance m)
     {
@@ -744,6 +746,7 @@ internal sealed partial class VrrpInstanceActor : ReceiveActor, IWithTimers
     private void OnReconfigure(Reconfigure r)
     {
         var oldScripts = _config.TrackScript.Select(t => t.Name).ToHashSet(StringComparer.Ordinal);
+        var oldFiles = _config.TrackFile.Select(t => t.Name).ToHashSet(StringComparer.Ordinal);
         var oldVips = _vips;
         var oldRoutes = _routes;
         var oldRules = _rules;
@@ -789,6 +792,7 @@ internal sealed partial class VrrpInstanceActor : ReceiveActor, IWithTimers
             Context.ActorSelection($"/user/node/scripts/{ActorNames.Safe(added.Name)}").Tell(new TrackScriptActor.Subscribe(Self));
         }
 
+        RetrackFiles(oldFiles);
         RetrackLinks();
         var before = _state.Priority;
         var machine = BuildMachineConfig();
@@ -886,6 +890,6 @@ internal sealed partial class VrrpInstanceActor : ReceiveActor, IWithTimers
             : ", scripts: " + string.Join(" ", _scriptStates.Values.Select(s => string.Create(CultureInfo.InvariantCulture, $"{s.Script} {(s.Up ? "OK" : "KO")} ({_scriptWeights.GetValueOrDefault(s.Script):+0;-0;0})")));
         return string.Create(
             CultureInfo.InvariantCulture,
-            $"{state} prio {_state?.Priority ?? _config.Priority}{tracking} vrid {_config.VirtualRouterId} on {_config.Interface}{(_vmac is null ? "" : " vmac " + _vmac)} ({(_config.IsUnicast ? "unicast" : "multicast")}), master {(_masterAddress?.ToString() ?? "unknown")}, sent {_sent}, rcvd {_received}, invalid {invalid}{(_faults.Count > 0 ? ", faults: " + string.Join("; ", _faults.Values) : "")}");
+            $"{state} prio {_state?.Priority ?? _config.Priority}{tracking}{DescribeFiles()} vrid {_config.VirtualRouterId} on {_config.Interface}{(_vmac is null ? "" : " vmac " + _vmac)} ({(_config.IsUnicast ? "unicast" : "multicast")}), master {(_masterAddress?.ToString() ?? "unknown")}, sent {_sent}, rcvd {_received}, invalid {invalid}{(_faults.Count > 0 ? ", faults: " + string.Join("; ", _faults.Values) : "")}");
     }
 }

@@ -288,4 +288,27 @@ public sealed class VrrpInstanceActorTests : TestKit
         instance.Tell(new LinkMonitor.LinkState("uplink", 0, Up: false));
         Assert.Empty(StatusOf(instance).Faults);
     }
+
+    [Fact]
+    public void Track_file_value_times_weight_moves_the_priority_and_weight_0_faults()
+    {
+        var conf = "track_file tf {\n    file /nonexistent/tf\n    weight -10\n}\ntrack_file gate {\n    file /nonexistent/gate\n    weight 0\n}\n"
+            + Conf.Replace("notify \"/bin/true\"", "notify \"/bin/true\"\n    track_file {\n        tf\n        gate\n    }", StringComparison.Ordinal);
+        var instance = StartInstance(conf);
+        instance.Tell(new TrackFileActor.State("tf", 3, -10, false));
+        var status = StatusOf(instance);
+        Assert.Equal(70, status.Priority);
+        Assert.Equal(-30, status.TrackingWeight);
+
+        instance.Tell(new TrackFileActor.State("tf", 0, -10, false));
+        Assert.Equal(100, StatusOf(instance).Priority);
+
+        instance.Tell(new TrackFileActor.State("gate", 2, 0, false));
+        status = StatusOf(instance);
+        Assert.Equal(Protocol.StateMachine.VrrpState.Fault, status.State);
+        Assert.Equal(["track_file gate value 2"], status.Faults);
+
+        instance.Tell(new TrackFileActor.State("gate", 0, 0, false));
+        Assert.Equal(Protocol.StateMachine.VrrpState.Backup, StatusOf(instance).State);
+    }
 }

@@ -19,6 +19,25 @@ public sealed class TrackingTests
     {
         Assert.Equal((expectedWeight, expectedFault), Tracking.Contribution(up, weight, reverse));
     }
+
+    [Theory]
+    [InlineData(0L, 0L, false, 0, false)]
+    [InlineData(1L, 0L, false, 0, true)]
+    [InlineData(-7L, 0L, false, 0, true)]
+    [InlineData(0L, -10L, false, 0, false)]
+    [InlineData(5L, -10L, false, -50, false)]
+    [InlineData(5L, 10L, false, 50, false)]
+    [InlineData(5L, 10L, true, -50, false)]
+    [InlineData(-3L, 2L, false, -6, false)]
+    [InlineData(253L, -1L, false, -253, false)]
+    [InlineData(254L, -1L, false, 0, true)]
+    [InlineData(100L, 100L, false, 253, false)]
+    [InlineData(long.MaxValue, int.MaxValue, false, 253, false)]
+    [InlineData(long.MinValue, int.MaxValue, false, 0, true)]
+    public void Track_file_values_apply_as_keepalived_documents(long value, long weight, bool reverse, int expectedWeight, bool expectedFault)
+    {
+        Assert.Equal((expectedWeight, expectedFault), Tracking.FileContribution(value, weight, reverse));
+    }
 }
 
 public sealed class SyncGroupEventTests
