@@ -59,6 +59,16 @@ internal sealed class NodeSupervisor : ReceiveActor, IWithTimers
         }
     }
 
+    /// <summary>Answers <see cref="NodeStatus"/>: everything status and the metrics endpoint show.</summary>
+    public sealed record CollectStatus
+    {
+        public static readonly CollectStatus Instance = new();
+
+        private CollectStatus()
+        {
+        }
+    }
+
     private sealed record TreeReady(ActorTree.TreeNode Root);
 
     private sealed record Compiled(CompileResult Result, IActorRef Requester, string Reason);
@@ -89,6 +99,13 @@ internal sealed class NodeSupervisor : ReceiveActor, IWithTimers
     private IActorRef _io = ActorRefs.Nobody;
     private IActorRef _vrrp = ActorRefs.Nobody;
     private IActorRef _scripts = ActorRefs.Nobody;
+    private IActorRef _check = ActorRefs.Nobody;
+    private readonly List<string> _virtualServers = [];
+    private readonly DateTimeOffset _startedAt = DateTimeOffset.UtcNow;
+    private long _reloads;
+    private long _reloadsFailed;
+    private bool _lastReloadSucceeded = true;
+    private DateTimeOffset? _lastReloadAt;
     private IActorRef? _stopRequester;
     private ConfigWatcher? _watcher;
     private bool _reloading;
@@ -121,6 +138,7 @@ internal sealed class NodeSupervisor : ReceiveActor, IWithTimers
         Receive<ReloadResult>(_ => { });
         Receive<Stop>(_ => OnStop());
         Receive<ControlRequest>(OnControl);
+        Receive<CollectStatus>(_ => GatherStatus().PipeTo(Sender));
         Receive<SyncGroupActor.Stopped>(s =>
         {
             _stoppingGroups.Remove(s.Group);
@@ -179,7 +197,7 @@ internal sealed class NodeSupervisor : ReceiveActor, IWithTimers
         {
             // Health checking runs whether or not the kernel has IPVS; /ipvs says which.
             var ipvs = Context.ActorOf(IpvsActor.Props(), "ipvs");
-            var check = Context.ActorOf(Akka.Actor.Props.Create(() => new Container()), "check");
+            var check = _check = Context.ActorOf(Akka.Actor.Props.Create(() => new Container()), "check");
             var settings = VirtualServerActor.Settings.Default with { DefaultUser = g.ScriptUser };
             var names = new HashSet<string>(StringComparer.Ordinal);
             foreach (var vs in config.VirtualServers)
@@ -190,6 +208,7 @@ internal sealed class NodeSupervisor : ReceiveActor, IWithTimers
                     name += "_";
                 }
 
+                _virtualServers.Add(name);
                 check.Tell(new Container.Create(VirtualServerActor.Props(vs, ipvs, settings), name));
             }
         }
@@ -204,6 +223,19 @@ internal sealed class NodeSupervisor : ReceiveActor, IWithTimers
             // The node runs without its CLI rather than not at all.
             _log.Error("control socket {0} unavailable: {1}", _options.EffectiveControlSocket, e.Message);
         }
+        if (_options.MetricsAddress is { } metrics && MetricsActor.ParseAddress(metrics) is { } endpoint)
+        {
+            try
+            {
+                Context.ActorOf(MetricsActor.Props(MetricsActor.Listen(endpoint), Self), "metrics");
+            }
+            catch (SocketException e)
+            {
+                // Like the control socket: the node runs without its metrics rather than not at all, and says so.
+                _log.Error("metrics address {0} unavailable: {1}", metrics, e.Message);
+            }
+        }
+
         _log.Debug("[NODE] scheduler {0}", Context.System.Scheduler.GetType().Name);
         _log.Info("Startup complete");
         Self.Tell(LogTree.Instance);
@@ -281,6 +313,7 @@ internal sealed class NodeSupervisor : ReceiveActor, IWithTimers
             var summary = $"reload rejected: {errors} error(s) in the new configuration; the running configuration stays";
             _log.Error("{0}", summary);
             _reloading = false;
+            CountReload(false);
             c.Requester.Tell(new ReloadResult(false, result.Diagnostics, summary));
             return;
         }
@@ -354,9 +387,18 @@ internal sealed class NodeSupervisor : ReceiveActor, IWithTimers
 
         _loaded = new LoadedConfig(done.Next, done.Diagnostics, _loaded.Files);
         _reloading = false;
+        CountReload(true);
         var summary = $"configuration reloaded: {plan}";
         _log.Info("{0}", summary);
         done.Requester.Tell(new ReloadResult(true, done.Diagnostics, summary));
+    }
+
+    private void CountReload(bool applied)
+    {
+        _reloads++;
+        _reloadsFailed += applied ? 0 : 1;
+        _lastReloadSucceeded = applied;
+        _lastReloadAt = DateTimeOffset.UtcNow;
     }
 
     /// <summary>vrrp_script changes: a changed script keeps its actor (and its trackers), new ones start, deleted ones stop.</summary>
@@ -393,7 +435,7 @@ internal sealed class NodeSupervisor : ReceiveActor, IWithTimers
         switch (request.Verb)
         {
             case "status":
-                CollectStatus().PipeTo(replyTo);
+                StatusResponse().PipeTo(replyTo);
                 break;
             case "tree":
                 Self.Ask<ActorTree.TreeNode>(ActorTree.DescribeTree.Instance, TimeSpan.FromSeconds(5))
@@ -463,25 +505,57 @@ internal sealed class NodeSupervisor : ReceiveActor, IWithTimers
             .PipeTo(replyTo);
     }
 
-    private Task<ControlResponse> CollectStatus()
+    private Task<ControlResponse> StatusResponse() =>
+        GatherStatus().ContinueWith(
+            t => t.IsCompletedSuccessfully
+                ? new ControlResponse(true, StatusText.Render(t.Result), JsonSerializer.SerializeToElement(t.Result, ControlActor.Json))
+                : new ControlResponse(false, $"status incomplete: {t.Exception?.GetBaseException().Message}"),
+            TaskScheduler.Default);
+
+    /// <summary>
+    /// Asks every instance, script and virtual server for its status (5 s each) and assembles the answers off this
+    /// actor's thread. A script or virtual server that does not answer is left out rather than failing the whole.
+    /// </summary>
+    private Task<NodeStatus> GatherStatus()
     {
-        var asks = _running
+        var instances = _running
             .Select(kv => Context.ActorSelection(_vrrp.Path / ActorNames.Safe(kv.Value.Group) / kv.Value.ActorName)
                 .Ask<VrrpInstanceActor.Status>(VrrpInstanceActor.GetStatus.Instance, TimeSpan.FromSeconds(5)))
             .ToList();
-        var groups = _running.GroupBy(kv => kv.Value.Group).ToDictionary(g => g.Key, g => g.Select(kv => kv.Value.ActorName).ToList(), StringComparer.Ordinal);
+        var scripts = _scripts.IsNobody()
+            ? []
+            : _loaded.Config.VrrpScripts
+                .Select(s => Context.ActorSelection(_scripts.Path / ActorNames.Safe(s.Name)).Ask<TrackScriptActor.Status>(TrackScriptActor.GetStatus.Instance, TimeSpan.FromSeconds(5)))
+                .ToList();
+        var virtualServers = _virtualServers
+            .Select(n => Context.ActorSelection(_check.Path / n).Ask<VirtualServerActor.Status>(VirtualServerActor.GetStatus.Instance, TimeSpan.FromSeconds(5)))
+            .ToList();
         var explicitGroups = _loaded.Config.SyncGroups.Select(g => g.Name).ToHashSet(StringComparer.Ordinal);
-        return Task.WhenAll(asks).ContinueWith(
-            t =>
+        var groups = _running.GroupBy(kv => kv.Value.Group)
+            .Where(g => explicitGroups.Contains(g.Key))
+            .ToDictionary(g => g.Key, g => (IReadOnlyList<string>)g.Select(kv => kv.Value.ActorName).ToList(), StringComparer.Ordinal);
+        var node = new NodeStatus.NodeInfo(
+            typeof(NodeSupervisor).Assembly.GetName().Version?.ToString(3) ?? "0.0.0",
+            _options.ConfigFile,
+            _startedAt,
+            _reloads,
+            _reloadsFailed,
+            _lastReloadSucceeded,
+            _lastReloadAt);
+        return Task.WhenAll(instances.Cast<Task>().Concat(scripts).Concat(virtualServers)).ContinueWith(
+            _ =>
             {
-                if (!t.IsCompletedSuccessfully)
+                if (instances.FirstOrDefault(t => !t.IsCompletedSuccessfully) is not null)
                 {
-                    return new ControlResponse(false, "an instance did not answer in 5 s");
+                    throw new TimeoutException("an instance did not answer in 5 s");
                 }
 
-                var statuses = t.Result.OrderBy(s => s.Name, StringComparer.Ordinal).ToList();
-                var text = StatusText.Render(statuses, groups.Where(g => explicitGroups.Contains(g.Key)).ToDictionary(g => g.Key, g => (IReadOnlyList<string>)g.Value));
-                return new ControlResponse(true, text, JsonSerializer.SerializeToElement(statuses, ControlActor.Json));
+                return new NodeStatus(
+                    node,
+                    instances.Select(t => t.Result).OrderBy(s => s.Name, StringComparer.Ordinal).ToList(),
+                    groups,
+                    scripts.Where(t => t.IsCompletedSuccessfully).Select(t => t.Result).ToList(),
+                    virtualServers.Where(t => t.IsCompletedSuccessfully).Select(t => t.Result).ToList());
             },
             TaskScheduler.Default);
     }
