@@ -490,6 +490,12 @@ internal sealed class NodeSupervisor : ReceiveActor, IWithTimers
                 return;
             }
 
+            if (args.Count == 3 && args[1] == "to")
+            {
+                SwitchoverTo(instance, where.Group, where.ActorName, args[2], replyTo);
+                return;
+            }
+
             on = !(args.Count > 1 && args[1] == "release");
             targets = _running.Where(kv => kv.Value.Group == where.Group);
         }
@@ -503,6 +509,69 @@ internal sealed class NodeSupervisor : ReceiveActor, IWithTimers
                 ? new ControlResponse(true, string.Join('\n', t.Result.Select(r => r.Text)))
                 : new ControlResponse(false, "an instance did not answer in 5 s"), TaskScheduler.Default)
             .PipeTo(replyTo);
+    }
+
+    /// <summary>
+    /// switchover NAME --to PEER: asks the instance what it knows of its peers, hands over (the whole sync group) only
+    /// when <see cref="SwitchoverTarget"/> says PEER wins the election that follows, then waits for the new master's
+    /// adverts and reports who took over. Everything after the first ask runs off this actor's thread.
+    /// </summary>
+    private void SwitchoverTo(Config.Model.VrrpInstance instance, string group, string actorName, string peer, IActorRef replyTo)
+    {
+        if (!System.Net.IPAddress.TryParse(peer, out var target))
+        {
+            replyTo.Tell(new ControlResponse(false, $"--to {peer}: not an IP address (name the peer by the address it advertises from)"));
+            return;
+        }
+
+        var subject = Context.ActorSelection(_vrrp.Path / ActorNames.Safe(group) / actorName);
+        var members = _running.Where(kv => kv.Value.Group == group)
+            .Select(kv => Context.ActorSelection(_vrrp.Path / ActorNames.Safe(kv.Value.Group) / kv.Value.ActorName))
+            .ToList();
+        var unicastPeers = instance.UnicastPeer.Select(p => p.Address).ToList();
+        // The new master's first adverts arrive within Skew_Time plus an interval or two of the resignation.
+        var patience = TimeSpan.FromSeconds(2) + (3 * instance.AdvertInt);
+        SwitchoverToAsync(instance.Name, subject, members, unicastPeers, target, patience).PipeTo(replyTo);
+    }
+
+    private static async Task<ControlResponse> SwitchoverToAsync(
+        string name, ActorSelection subject, IReadOnlyList<ActorSelection> members, IReadOnlyList<System.Net.IPAddress> unicastPeers, System.Net.IPAddress target, TimeSpan patience)
+    {
+        var ask = TimeSpan.FromSeconds(5);
+        try
+        {
+            var before = await subject.Ask<VrrpInstanceActor.Status>(VrrpInstanceActor.GetStatus.Instance, ask).ConfigureAwait(false);
+            var decision = SwitchoverTarget.Decide(name, before.State, before.SourceAddress, before.MasterAddress, before.Peers, unicastPeers, target, DateTimeOffset.UtcNow);
+            if (decision.Verdict != SwitchoverTarget.Verdict.Proceed)
+            {
+                return new ControlResponse(decision.Verdict == SwitchoverTarget.Verdict.AlreadyMaster, decision.Text);
+            }
+
+            var answers = await Task.WhenAll(members.Select(m => m.Ask<ControlResponse>(new VrrpInstanceActor.Maintenance(true), ask))).ConfigureAwait(false);
+            var lines = new List<string> { decision.Text };
+            lines.AddRange(answers.Select(a => a.Text));
+            var deadline = DateTime.UtcNow + patience;
+            while (DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(100).ConfigureAwait(false);
+                var now = await subject.Ask<VrrpInstanceActor.Status>(VrrpInstanceActor.GetStatus.Instance, ask).ConfigureAwait(false);
+                if (now.MasterAddress is { } master && !master.Equals(now.SourceAddress) && now.State != Protocol.StateMachine.VrrpState.Master)
+                {
+                    var ok = master.Equals(target);
+                    lines.Add(ok
+                        ? $"({name}) {master} took over"
+                        : $"({name}) {master} took over, not {target}: a peer this node had not heard outranks {target}. This node stays BACKUP until `actorha switchover {name} --release`");
+                    return new ControlResponse(ok, string.Join('\n', lines));
+                }
+            }
+
+            lines.Add($"({name}) no new master heard within {patience.TotalSeconds:F0} s; this node stays BACKUP until `actorha switchover {name} --release`");
+            return new ControlResponse(false, string.Join('\n', lines));
+        }
+        catch (AskTimeoutException)
+        {
+            return new ControlResponse(false, $"({name}) the instance did not answer in {ask.TotalSeconds:F0} s");
+        }
     }
 
     private Task<ControlResponse> StatusResponse() =>

@@ -184,3 +184,51 @@ public sealed class SwitchoverTests(ITestOutputHelper output)
         return (p.ExitCode, text);
     }
 }
+
+/// <summary>
+/// switchover --to: the master hands over only to the peer the election picks. The peer's priority is known here
+/// because it was master (alone) before the higher-priority node started and preempted it.
+/// </summary>
+[Collection("lab")]
+public sealed class SwitchoverToTests(ITestOutputHelper output)
+{
+    [Fact]
+    public async Task Switchover_to_a_peer_heard_as_master_moves_the_vip_to_it_and_an_unknown_peer_is_refused()
+    {
+        using var lab = NetnsLab.Create(2, output);
+        lab.Hosts[0].Start(Daemon.ActorHa, LabNodes.Instance(100));
+        Assert.True(await NetnsLab.WaitUntilAsync(() => lab.Hosts[0].HasAddress("192.0.2.100"), TimeSpan.FromSeconds(15)));
+        var master = lab.Hosts[1].Start(Daemon.ActorHa, LabNodes.Instance(200));
+        Assert.True(await NetnsLab.WaitUntilAsync(() => lab.Hosts[1].HasAddress("192.0.2.100") && !lab.Hosts[0].HasAddress("192.0.2.100"), TimeSpan.FromSeconds(15)));
+        var pid = Path.Combine(Path.GetDirectoryName(master.ConfigPath!)!, "actorha.pid");
+
+        var (refusedCode, refused) = Run(["switchover", "VI_1", "--to", "192.0.2.99", "-p", pid]);
+        output.WriteLine(refused);
+        Assert.Equal(1, refusedCode);
+        Assert.Contains("(VI_1) cannot confirm that 192.0.2.99 would take over", refused, StringComparison.Ordinal);
+        Assert.Contains("peers heard: 192.0.2.11 priority 100", refused, StringComparison.Ordinal);
+        Assert.True(lab.Hosts[1].HasAddress("192.0.2.100"), "a refused switchover moved the VIP");
+
+        var (code, text) = Run(["switchover", "VI_1", "--to", "192.0.2.11", "-p", pid]);
+        output.WriteLine(text);
+        Assert.Equal(0, code);
+        Assert.Contains("(VI_1) 192.0.2.11 last advertised priority 100, the highest heard", text, StringComparison.Ordinal);
+        Assert.Contains("(VI_1) 192.0.2.11 took over", text, StringComparison.Ordinal);
+        Assert.True(await NetnsLab.WaitUntilAsync(() => lab.Hosts[0].HasAddress("192.0.2.100") && !lab.Hosts[1].HasAddress("192.0.2.100"), TimeSpan.FromSeconds(5)));
+
+        var (backupCode, backupText) = Run(["switchover", "VI_1", "--to", "192.0.2.11", "-p", pid]);
+        Assert.Equal(0, backupCode);
+        Assert.Contains("(VI_1) 192.0.2.11 is already master; nothing to do", backupText, StringComparison.Ordinal);
+        Assert.Equal(0, Run(["switchover", "VI_1", "--release", "-p", pid]).Code);
+        Assert.True(await NetnsLab.WaitUntilAsync(() => lab.Hosts[1].HasAddress("192.0.2.100"), TimeSpan.FromSeconds(10)), "the released node did not preempt back");
+    }
+
+    private static (int Code, string Text) Run(string[] args)
+    {
+        var psi = new System.Diagnostics.ProcessStartInfo(LabNodes.ActorHaPath, args) { RedirectStandardOutput = true, RedirectStandardError = true };
+        using var p = System.Diagnostics.Process.Start(psi)!;
+        var text = p.StandardOutput.ReadToEnd() + p.StandardError.ReadToEnd();
+        p.WaitForExit();
+        return (p.ExitCode, text);
+    }
+}
