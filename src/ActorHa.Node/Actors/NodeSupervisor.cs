@@ -88,6 +88,7 @@ internal sealed class NodeSupervisor : ReceiveActor, IWithTimers
 
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly NodeOptions _options;
+    private readonly SystemdNotify? _systemd;
     private readonly HashSet<string> _stoppingGroups = new(StringComparer.Ordinal);
 
     /// <summary>Which actor runs each VRRP router: its group and the actor's name (kept when a reload renames it).</summary>
@@ -111,9 +112,10 @@ internal sealed class NodeSupervisor : ReceiveActor, IWithTimers
     private bool _reloading;
     private string? _pendingChange;
 
-    public NodeSupervisor(NodeOptions options, LoadedConfig loaded)
+    public NodeSupervisor(NodeOptions options, LoadedConfig loaded, SystemdNotify? systemd = null)
     {
         _options = options;
+        _systemd = systemd;
         _loaded = loaded;
         Receive<LogTree>(_ => Self.Ask<ActorTree.TreeNode>(ActorTree.DescribeTree.Instance, TimeSpan.FromSeconds(5)).PipeTo(Self, success: t => new TreeReady(t)));
         Receive<TreeReady>(ready =>
@@ -151,7 +153,8 @@ internal sealed class NodeSupervisor : ReceiveActor, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public static Props Props(NodeOptions options, LoadedConfig loaded) => Akka.Actor.Props.Create(() => new NodeSupervisor(options, loaded));
+    public static Props Props(NodeOptions options, LoadedConfig loaded, SystemdNotify? systemd = null) =>
+        Akka.Actor.Props.Create(() => new NodeSupervisor(options, loaded, systemd));
 
     protected override void PreStart()
     {
@@ -284,6 +287,7 @@ internal sealed class NodeSupervisor : ReceiveActor, IWithTimers
         }
 
         _reloading = true;
+        _systemd?.Reloading($"reloading ({r.Reason})");
         _log.Info("Reloading configuration ({0})", r.Reason);
         var file = _options.ConfigFile;
         var id = _options.EffectiveConfigId;
@@ -395,6 +399,7 @@ internal sealed class NodeSupervisor : ReceiveActor, IWithTimers
 
     private void CountReload(bool applied)
     {
+        _systemd?.Ready(applied ? "running, configuration reloaded" : "running, last reload rejected (the previous configuration stays)");
         _reloads++;
         _reloadsFailed += applied ? 0 : 1;
         _lastReloadSucceeded = applied;

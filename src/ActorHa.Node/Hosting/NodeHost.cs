@@ -49,8 +49,11 @@ internal static class NodeHost
 
             logger.Information("Starting ActorHa {Version} (keepalived-compatible)", typeof(NodeHost).Assembly.GetName().Version?.ToString(3));
             logger.Information("Configuration file {File}", options.ConfigFile);
-            using var host = BuildHost(options, loaded, logger);
-            host.Run();
+            using var systemd = SystemdNotify.FromEnvironment();
+            using var host = BuildHost(options, loaded, logger, systemd);
+            host.Start();
+            systemd?.Ready($"running {options.ConfigFile}");
+            host.WaitForShutdown();
             logger.Information("Stopped ActorHa");
             return 0;
         }
@@ -65,7 +68,7 @@ internal static class NodeHost
         }
     }
 
-    private static IHost BuildHost(NodeOptions options, LoadedConfig loaded, Serilog.ILogger logger)
+    private static IHost BuildHost(NodeOptions options, LoadedConfig loaded, Serilog.ILogger logger, SystemdNotify? systemd)
     {
         var builder = new HostApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Services.AddSerilog(logger, dispose: false);
@@ -91,13 +94,20 @@ internal static class NodeHost
             });
             akka.WithActors((system, registry) =>
             {
-                var node = system.ActorOf(NodeSupervisor.Props(options, loaded), "node");
+                var node = system.ActorOf(NodeSupervisor.Props(options, loaded, systemd), "node");
                 registry.Register<NodeSupervisor>(node);
                 RegisterShutdown(system, node);
             });
         });
         builder.Services.AddHostedService<SignalService>();
-        return builder.Build();
+        var host = builder.Build();
+        if (systemd is not null)
+        {
+            // SIGTERM (systemctl stop) first stops the host: tell systemd the graceful stop has begun.
+            host.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping.Register(systemd.Stopping);
+        }
+
+        return host;
     }
 
     /// <summary>
