@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-need_pkgs=(keepalived tcpdump iproute2 nftables ipvsadm iputils-ping arping python3 util-linux)
+need_pkgs=(keepalived tcpdump iproute2 nftables ipvsadm iputils-ping arping python3 util-linux systemd)
 missing=()
 for p in "${need_pkgs[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if ((${#missing[@]})); then

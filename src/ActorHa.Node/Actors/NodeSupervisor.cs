@@ -59,6 +59,16 @@ internal sealed class NodeSupervisor : ReceiveActor, IWithTimers
         }
     }
 
+    /// <summary>Answers <see cref="NodeStatus"/>: everything status and the metrics endpoint show.</summary>
+    public sealed record CollectStatus
+    {
+        public static readonly CollectStatus Instance = new();
+
+        private CollectStatus()
+        {
+        }
+    }
+
     private sealed record TreeReady(ActorTree.TreeNode Root);
 
     private sealed record Compiled(CompileResult Result, IActorRef Requester, string Reason);
@@ -78,6 +88,7 @@ internal sealed class NodeSupervisor : ReceiveActor, IWithTimers
 
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly NodeOptions _options;
+    private readonly SystemdNotify? _systemd;
     private readonly HashSet<string> _stoppingGroups = new(StringComparer.Ordinal);
 
     /// <summary>Which actor runs each VRRP router: its group and the actor's name (kept when a reload renames it).</summary>
@@ -90,14 +101,22 @@ internal sealed class NodeSupervisor : ReceiveActor, IWithTimers
     private IActorRef _vrrp = ActorRefs.Nobody;
     private IActorRef _scripts = ActorRefs.Nobody;
     private IActorRef _trackFiles = ActorRefs.Nobody;
+    private IActorRef _check = ActorRefs.Nobody;
+    private readonly List<string> _virtualServers = [];
+    private readonly DateTimeOffset _startedAt = DateTimeOffset.UtcNow;
+    private long _reloads;
+    private long _reloadsFailed;
+    private bool _lastReloadSucceeded = true;
+    private DateTimeOffset? _lastReloadAt;
     private IActorRef? _stopRequester;
     private ConfigWatcher? _watcher;
     private bool _reloading;
     private string? _pendingChange;
 
-    public NodeSupervisor(NodeOptions options, LoadedConfig loaded)
+    public NodeSupervisor(NodeOptions options, LoadedConfig loaded, SystemdNotify? systemd = null)
     {
         _options = options;
+        _systemd = systemd;
         _loaded = loaded;
         Receive<LogTree>(_ => Self.Ask<ActorTree.TreeNode>(ActorTree.DescribeTree.Instance, TimeSpan.FromSeconds(5)).PipeTo(Self, success: t => new TreeReady(t)));
         Receive<TreeReady>(ready =>
@@ -122,6 +141,7 @@ internal sealed class NodeSupervisor : ReceiveActor, IWithTimers
         Receive<ReloadResult>(_ => { });
         Receive<Stop>(_ => OnStop());
         Receive<ControlRequest>(OnControl);
+        Receive<CollectStatus>(_ => GatherStatus().PipeTo(Sender));
         Receive<SyncGroupActor.Stopped>(s =>
         {
             _stoppingGroups.Remove(s.Group);
@@ -134,7 +154,8 @@ internal sealed class NodeSupervisor : ReceiveActor, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public static Props Props(NodeOptions options, LoadedConfig loaded) => Akka.Actor.Props.Create(() => new NodeSupervisor(options, loaded));
+    public static Props Props(NodeOptions options, LoadedConfig loaded, SystemdNotify? systemd = null) =>
+        Akka.Actor.Props.Create(() => new NodeSupervisor(options, loaded, systemd));
 
     protected override void PreStart()
     {
@@ -189,7 +210,7 @@ internal sealed class NodeSupervisor : ReceiveActor, IWithTimers
         {
             // Health checking runs whether or not the kernel has IPVS; /ipvs says which.
             var ipvs = Context.ActorOf(IpvsActor.Props(), "ipvs");
-            var check = Context.ActorOf(Akka.Actor.Props.Create(() => new Container()), "check");
+            var check = _check = Context.ActorOf(Akka.Actor.Props.Create(() => new Container()), "check");
             var settings = VirtualServerActor.Settings.Default with { DefaultUser = g.ScriptUser };
             var names = new HashSet<string>(StringComparer.Ordinal);
             foreach (var vs in config.VirtualServers)
@@ -200,6 +221,7 @@ internal sealed class NodeSupervisor : ReceiveActor, IWithTimers
                     name += "_";
                 }
 
+                _virtualServers.Add(name);
                 check.Tell(new Container.Create(VirtualServerActor.Props(vs, ipvs, settings), name));
             }
         }
@@ -214,6 +236,19 @@ internal sealed class NodeSupervisor : ReceiveActor, IWithTimers
             // The node runs without its CLI rather than not at all.
             _log.Error("control socket {0} unavailable: {1}", _options.EffectiveControlSocket, e.Message);
         }
+        if (_options.MetricsAddress is { } metrics && MetricsActor.ParseAddress(metrics) is { } endpoint)
+        {
+            try
+            {
+                Context.ActorOf(MetricsActor.Props(MetricsActor.Listen(endpoint), Self), "metrics");
+            }
+            catch (SocketException e)
+            {
+                // Like the control socket: the node runs without its metrics rather than not at all, and says so.
+                _log.Error("metrics address {0} unavailable: {1}", metrics, e.Message);
+            }
+        }
+
         _log.Debug("[NODE] scheduler {0}", Context.System.Scheduler.GetType().Name);
         foreach (var outcome in Hosting.VrrpThreads.Results)
         {
@@ -270,6 +305,7 @@ internal sealed class NodeSupervisor : ReceiveActor, IWithTimers
         }
 
         _reloading = true;
+        _systemd?.Reloading($"reloading ({r.Reason})");
         _log.Info("Reloading configuration ({0})", r.Reason);
         var file = _options.ConfigFile;
         var id = _options.EffectiveConfigId;
@@ -299,6 +335,7 @@ internal sealed class NodeSupervisor : ReceiveActor, IWithTimers
             var summary = $"reload rejected: {errors} error(s) in the new configuration; the running configuration stays";
             _log.Error("{0}", summary);
             _reloading = false;
+            CountReload(false);
             c.Requester.Tell(new ReloadResult(false, result.Diagnostics, summary));
             return;
         }
@@ -373,9 +410,19 @@ internal sealed class NodeSupervisor : ReceiveActor, IWithTimers
 
         _loaded = new LoadedConfig(done.Next, done.Diagnostics, _loaded.Files);
         _reloading = false;
+        CountReload(true);
         var summary = $"configuration reloaded: {plan}";
         _log.Info("{0}", summary);
         done.Requester.Tell(new ReloadResult(true, done.Diagnostics, summary));
+    }
+
+    private void CountReload(bool applied)
+    {
+        _systemd?.Ready(applied ? "running, configuration reloaded" : "running, last reload rejected (the previous configuration stays)");
+        _reloads++;
+        _reloadsFailed += applied ? 0 : 1;
+        _lastReloadSucceeded = applied;
+        _lastReloadAt = DateTimeOffset.UtcNow;
     }
 
     /// <summary>vrrp_script changes: a changed script keeps its actor (and its trackers), new ones start, deleted ones stop.</summary>
@@ -439,7 +486,7 @@ internal sealed class NodeSupervisor : ReceiveActor, IWithTimers
         switch (request.Verb)
         {
             case "status":
-                CollectStatus().PipeTo(replyTo);
+                StatusResponse().PipeTo(replyTo);
                 break;
             case "tree":
                 Self.Ask<ActorTree.TreeNode>(ActorTree.DescribeTree.Instance, TimeSpan.FromSeconds(5))
@@ -494,6 +541,12 @@ internal sealed class NodeSupervisor : ReceiveActor, IWithTimers
                 return;
             }
 
+            if (args.Count == 3 && args[1] == "to")
+            {
+                SwitchoverTo(instance, where.Group, where.ActorName, args[2], replyTo);
+                return;
+            }
+
             on = !(args.Count > 1 && args[1] == "release");
             targets = _running.Where(kv => kv.Value.Group == where.Group);
         }
@@ -509,25 +562,120 @@ internal sealed class NodeSupervisor : ReceiveActor, IWithTimers
             .PipeTo(replyTo);
     }
 
-    private Task<ControlResponse> CollectStatus()
+    /// <summary>
+    /// switchover NAME --to PEER: asks the instance what it knows of its peers, hands over (the whole sync group) only
+    /// when <see cref="SwitchoverTarget"/> says PEER wins the election that follows, then waits for the new master's
+    /// adverts and reports who took over. Everything after the first ask runs off this actor's thread.
+    /// </summary>
+    private void SwitchoverTo(Config.Model.VrrpInstance instance, string group, string actorName, string peer, IActorRef replyTo)
     {
-        var asks = _running
+        if (!System.Net.IPAddress.TryParse(peer, out var target))
+        {
+            replyTo.Tell(new ControlResponse(false, $"--to {peer}: not an IP address (name the peer by the address it advertises from)"));
+            return;
+        }
+
+        var subject = Context.ActorSelection(_vrrp.Path / ActorNames.Safe(group) / actorName);
+        var members = _running.Where(kv => kv.Value.Group == group)
+            .Select(kv => Context.ActorSelection(_vrrp.Path / ActorNames.Safe(kv.Value.Group) / kv.Value.ActorName))
+            .ToList();
+        var unicastPeers = instance.UnicastPeer.Select(p => p.Address).ToList();
+        // The new master's first adverts arrive within Skew_Time plus an interval or two of the resignation.
+        var patience = TimeSpan.FromSeconds(2) + (3 * instance.AdvertInt);
+        SwitchoverToAsync(instance.Name, subject, members, unicastPeers, target, patience).PipeTo(replyTo);
+    }
+
+    private static async Task<ControlResponse> SwitchoverToAsync(
+        string name, ActorSelection subject, IReadOnlyList<ActorSelection> members, IReadOnlyList<System.Net.IPAddress> unicastPeers, System.Net.IPAddress target, TimeSpan patience)
+    {
+        var ask = TimeSpan.FromSeconds(5);
+        try
+        {
+            var before = await subject.Ask<VrrpInstanceActor.Status>(VrrpInstanceActor.GetStatus.Instance, ask).ConfigureAwait(false);
+            var decision = SwitchoverTarget.Decide(name, before.State, before.SourceAddress, before.MasterAddress, before.Peers, unicastPeers, target, DateTimeOffset.UtcNow);
+            if (decision.Verdict != SwitchoverTarget.Verdict.Proceed)
+            {
+                return new ControlResponse(decision.Verdict == SwitchoverTarget.Verdict.AlreadyMaster, decision.Text);
+            }
+
+            var answers = await Task.WhenAll(members.Select(m => m.Ask<ControlResponse>(new VrrpInstanceActor.Maintenance(true), ask))).ConfigureAwait(false);
+            var lines = new List<string> { decision.Text };
+            lines.AddRange(answers.Select(a => a.Text));
+            var deadline = DateTime.UtcNow + patience;
+            while (DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(100).ConfigureAwait(false);
+                var now = await subject.Ask<VrrpInstanceActor.Status>(VrrpInstanceActor.GetStatus.Instance, ask).ConfigureAwait(false);
+                if (now.MasterAddress is { } master && !master.Equals(now.SourceAddress) && now.State != Protocol.StateMachine.VrrpState.Master)
+                {
+                    var ok = master.Equals(target);
+                    lines.Add(ok
+                        ? $"({name}) {master} took over"
+                        : $"({name}) {master} took over, not {target}: a peer this node had not heard outranks {target}. This node stays BACKUP until `actorha switchover {name} --release`");
+                    return new ControlResponse(ok, string.Join('\n', lines));
+                }
+            }
+
+            lines.Add($"({name}) no new master heard within {patience.TotalSeconds:F0} s; this node stays BACKUP until `actorha switchover {name} --release`");
+            return new ControlResponse(false, string.Join('\n', lines));
+        }
+        catch (AskTimeoutException)
+        {
+            return new ControlResponse(false, $"({name}) the instance did not answer in {ask.TotalSeconds:F0} s");
+        }
+    }
+
+    private Task<ControlResponse> StatusResponse() =>
+        GatherStatus().ContinueWith(
+            t => t.IsCompletedSuccessfully
+                ? new ControlResponse(true, StatusText.Render(t.Result), JsonSerializer.SerializeToElement(t.Result, ControlActor.Json))
+                : new ControlResponse(false, $"status incomplete: {t.Exception?.GetBaseException().Message}"),
+            TaskScheduler.Default);
+
+    /// <summary>
+    /// Asks every instance, script and virtual server for its status (5 s each) and assembles the answers off this
+    /// actor's thread. A script or virtual server that does not answer is left out rather than failing the whole.
+    /// </summary>
+    private Task<NodeStatus> GatherStatus()
+    {
+        var instances = _running
             .Select(kv => Context.ActorSelection(_vrrp.Path / ActorNames.Safe(kv.Value.Group) / kv.Value.ActorName)
                 .Ask<VrrpInstanceActor.Status>(VrrpInstanceActor.GetStatus.Instance, TimeSpan.FromSeconds(5)))
             .ToList();
-        var groups = _running.GroupBy(kv => kv.Value.Group).ToDictionary(g => g.Key, g => g.Select(kv => kv.Value.ActorName).ToList(), StringComparer.Ordinal);
+        var scripts = _scripts.IsNobody()
+            ? []
+            : _loaded.Config.VrrpScripts
+                .Select(s => Context.ActorSelection(_scripts.Path / ActorNames.Safe(s.Name)).Ask<TrackScriptActor.Status>(TrackScriptActor.GetStatus.Instance, TimeSpan.FromSeconds(5)))
+                .ToList();
+        var virtualServers = _virtualServers
+            .Select(n => Context.ActorSelection(_check.Path / n).Ask<VirtualServerActor.Status>(VirtualServerActor.GetStatus.Instance, TimeSpan.FromSeconds(5)))
+            .ToList();
         var explicitGroups = _loaded.Config.SyncGroups.Select(g => g.Name).ToHashSet(StringComparer.Ordinal);
-        return Task.WhenAll(asks).ContinueWith(
-            t =>
+        var groups = _running.GroupBy(kv => kv.Value.Group)
+            .Where(g => explicitGroups.Contains(g.Key))
+            .ToDictionary(g => g.Key, g => (IReadOnlyList<string>)g.Select(kv => kv.Value.ActorName).ToList(), StringComparer.Ordinal);
+        var node = new NodeStatus.NodeInfo(
+            typeof(NodeSupervisor).Assembly.GetName().Version?.ToString(3) ?? "0.0.0",
+            _options.ConfigFile,
+            _startedAt,
+            _reloads,
+            _reloadsFailed,
+            _lastReloadSucceeded,
+            _lastReloadAt);
+        return Task.WhenAll(instances.Cast<Task>().Concat(scripts).Concat(virtualServers)).ContinueWith(
+            _ =>
             {
-                if (!t.IsCompletedSuccessfully)
+                if (instances.FirstOrDefault(t => !t.IsCompletedSuccessfully) is not null)
                 {
-                    return new ControlResponse(false, "an instance did not answer in 5 s");
+                    throw new TimeoutException("an instance did not answer in 5 s");
                 }
 
-                var statuses = t.Result.OrderBy(s => s.Name, StringComparer.Ordinal).ToList();
-                var text = StatusText.Render(statuses, groups.Where(g => explicitGroups.Contains(g.Key)).ToDictionary(g => g.Key, g => (IReadOnlyList<string>)g.Value));
-                return new ControlResponse(true, text, JsonSerializer.SerializeToElement(statuses, ControlActor.Json));
+                return new NodeStatus(
+                    node,
+                    instances.Select(t => t.Result).OrderBy(s => s.Name, StringComparer.Ordinal).ToList(),
+                    groups,
+                    scripts.Where(t => t.IsCompletedSuccessfully).Select(t => t.Result).ToList(),
+                    virtualServers.Where(t => t.IsCompletedSuccessfully).Select(t => t.Result).ToList());
             },
             TaskScheduler.Default);
     }

@@ -18,6 +18,21 @@ internal sealed class RealServerActor : ReceiveActor, IWithTimers
     /// <summary>To the virtual server: the real server is now <paramref name="Alive"/> with <paramref name="Weight"/>.</summary>
     public sealed record StateChanged(bool Alive, int Weight);
 
+    public sealed record GetStatus
+    {
+        public static readonly GetStatus Instance = new();
+
+        private GetStatus()
+        {
+        }
+    }
+
+    /// <summary>A real server as status and metrics show it: alive, weight, and each checker's state and counts.</summary>
+    public sealed record Status(string Name, bool Alive, int Weight, IReadOnlyList<CheckerStatus> Checkers);
+
+    /// <summary>One checker: up or down, failed attempts pending a retry, and its results since start.</summary>
+    public sealed record CheckerStatus(string Checker, bool Up, int Failures, long Checks, long Failed, string? LastError);
+
     /// <summary>Timer tick: run checker <paramref name="Checker"/> now.</summary>
     private sealed record Tick(int Checker);
 
@@ -37,6 +52,12 @@ internal sealed class RealServerActor : ReceiveActor, IWithTimers
         public int? DynamicWeight { get; set; }
 
         public bool Running { get; set; }
+
+        public long Checks { get; set; }
+
+        public long Failed { get; set; }
+
+        public string? LastError { get; set; }
     }
 
     private readonly ILoggingAdapter _log = Context.GetLogger();
@@ -63,6 +84,11 @@ internal sealed class RealServerActor : ReceiveActor, IWithTimers
         Receive<Tick>(OnTick);
         Receive<CheckDone>(OnCheckDone);
         Receive<ScriptDone>(done => VirtualServerActor.LogScript(_log, done.What, done.Result));
+        Receive<GetStatus>(_ => Sender.Tell(new Status(
+            _rsName,
+            _alive,
+            _weight,
+            _slots.Select(s => new CheckerStatus(s.Settings.Name, s.State.Up, s.State.Failures, s.Checks, s.Failed, s.LastError)).ToList())));
         Receive<ActorTree.DescribeTree>(_ => ActorTree.Reply(Context, Describe()));
     }
 
@@ -110,6 +136,13 @@ internal sealed class RealServerActor : ReceiveActor, IWithTimers
         var slot = _slots[done.Checker];
         slot.Running = false;
         var result = done.Result;
+        slot.Checks++;
+        if (!result.Success)
+        {
+            slot.Failed++;
+            slot.LastError = result.Reason;
+        }
+
         var step = slot.State.OnResult(result.Success);
         Timers.StartSingleTimer(done.Checker, new Tick(done.Checker), step.NextCheckIn);
         if (result.Success && slot.Settings.MiscDynamic)

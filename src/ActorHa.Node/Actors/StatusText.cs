@@ -3,18 +3,21 @@ using System.Text;
 
 namespace ActorHa.Node.Actors;
 
-/// <summary>`actorha status` for a person: one block per instance, the facts an operator checks first.</summary>
+/// <summary>
+/// `actorha status` for a person: one block per instance, the facts an operator checks first, then the sync groups,
+/// the tracked scripts and the virtual servers with each real server's state, weight and checkers.
+/// </summary>
 internal static class StatusText
 {
-    public static string Render(IReadOnlyList<VrrpInstanceActor.Status> statuses, IReadOnlyDictionary<string, IReadOnlyList<string>> syncGroups)
+    public static string Render(NodeStatus status)
     {
         var sb = new StringBuilder();
-        if (statuses.Count == 0)
+        if (status.Instances.Count == 0)
         {
-            return "no vrrp_instance configured";
+            sb.Append("no vrrp_instance configured\n");
         }
 
-        foreach (var s in statuses)
+        foreach (var s in status.Instances)
         {
             var state = s.State.ToString().ToUpperInvariant();
             var why = s.Priority == s.BasePriority ? "" : string.Create(CultureInfo.InvariantCulture, $" (base {s.BasePriority}, tracking {s.TrackingWeight:+0;-0;0})");
@@ -39,12 +42,38 @@ internal static class StatusText
             }
         }
 
-        foreach (var (group, members) in syncGroups)
+        foreach (var (group, members) in status.SyncGroups)
         {
             sb.Append(CultureInfo.InvariantCulture, $"sync group {group}: {string.Join(", ", members)}\n");
         }
 
+        foreach (var script in status.Scripts)
+        {
+            sb.Append(CultureInfo.InvariantCulture, $"vrrp_script {script.Script}: {(script.Up ? "OK" : "KO")}, weight {script.Weight}, runs {script.Runs} (succeeded {script.Succeeded}, failed {script.Failed}, timed out {script.TimedOut})");
+            sb.Append(script.Refused is null ? "\n" : $", refused: {script.Refused}\n");
+        }
+
+        foreach (var vs in status.VirtualServers)
+        {
+            RenderVirtualServer(sb, vs);
+        }
+
         return sb.ToString().TrimEnd('\n');
+    }
+
+    private static void RenderVirtualServer(StringBuilder sb, VirtualServerActor.Status vs)
+    {
+        var alive = vs.RealServers.Count(r => r.Alive);
+        sb.Append(CultureInfo.InvariantCulture, $"virtual_server {vs.Name}: quorum {(vs.QuorumUp ? "up" : "down")} (alive weight {vs.AliveWeight}, quorum {vs.Quorum}), {alive}/{vs.RealServers.Count} real servers alive{(vs.SorryServerIn ? ", sorry server in" : "")}\n");
+        foreach (var rs in vs.RealServers)
+        {
+            sb.Append(CultureInfo.InvariantCulture, $"  real_server {rs.Name}: {(rs.Alive ? "UP" : "DOWN")}, weight {rs.Weight}\n");
+            foreach (var c in rs.Checkers)
+            {
+                sb.Append(CultureInfo.InvariantCulture, $"    {c.Checker}: {(c.Up ? "up" : "down")}{(c.Failures > 0 ? $" (retry {c.Failures})" : "")}, {c.Checks} check(s), {c.Failed} failed");
+                sb.Append(c.LastError is null ? "\n" : $", last error: {c.LastError}\n");
+            }
+        }
     }
 
     private static string Reason(Protocol.StateMachine.TransitionReason reason) => reason switch

@@ -23,6 +23,18 @@ internal sealed class TrackScriptActor : ReceiveActor, IWithTimers
     /// <summary>The script's state and its own weight (a track_script entry may override it).</summary>
     public sealed record State(string Script, bool Up, int Weight, bool WeightReverse);
 
+    public sealed record GetStatus
+    {
+        public static readonly GetStatus Instance = new();
+
+        private GetStatus()
+        {
+        }
+    }
+
+    /// <summary>The script's state and its result counts since start (status, metrics).</summary>
+    public sealed record Status(string Script, bool Up, int Weight, long Runs, long Succeeded, long Failed, long TimedOut, string? Refused);
+
     /// <summary>A reload changed the vrrp_script block; subscribers stay.</summary>
     public sealed record Reconfigure(VrrpScript Script);
 
@@ -47,6 +59,9 @@ internal sealed class TrackScriptActor : ReceiveActor, IWithTimers
     private int _failures;
     private bool _running;
     private long _runs;
+    private long _succeeded;
+    private long _failed;
+    private long _timedOut;
     private string? _refused;
 
     public TrackScriptActor(VrrpScript script, bool enableScriptSecurity, Config.Model.ScriptUser? defaultUser)
@@ -72,6 +87,7 @@ internal sealed class TrackScriptActor : ReceiveActor, IWithTimers
             Timers.StartPeriodicTimer(nameof(Tick), Tick.Instance, TimeSpan.Zero, _script.Interval);
             Publish();
         });
+        Receive<GetStatus>(_ => Sender.Tell(new Status(_script.Name, _up, _script.Weight, _runs, _succeeded, _failed, _timedOut, _refused)));
         Receive<ActorTree.DescribeTree>(_ => ActorTree.Reply(Context, string.Create(
             CultureInfo.InvariantCulture,
             $"{(_up ? "OK" : "KO")}, every {_script.Interval.TotalSeconds}s, {_runs} run(s), weight {_script.Weight}{(_script.WeightReverse ? " reverse" : "")}, {_subscribers.Count} tracker(s){(_refused is null ? "" : ", refused: " + _refused)}")));
@@ -123,6 +139,7 @@ internal sealed class TrackScriptActor : ReceiveActor, IWithTimers
         var r = f.Result;
         if (r.TimedOut)
         {
+            _timedOut++;
             _log.Warning("VRRP_Script({0}) timed_out", _script.Name);
         }
         else if (r.StartError is not null)
@@ -137,6 +154,7 @@ internal sealed class TrackScriptActor : ReceiveActor, IWithTimers
     {
         if (success)
         {
+            _succeeded++;
             _failures = 0;
             _successes++;
             if (!_up && _successes >= Math.Max(1, _script.Rise))
@@ -148,6 +166,7 @@ internal sealed class TrackScriptActor : ReceiveActor, IWithTimers
         }
         else
         {
+            _failed++;
             _successes = 0;
             _failures++;
             if (_up && _failures >= Math.Max(1, _script.Fall))

@@ -31,6 +31,18 @@ internal sealed class VirtualServerActor : ReceiveActor
 
     private sealed record ScriptDone(string What, ScriptResult Result);
 
+    public sealed record GetStatus
+    {
+        public static readonly GetStatus Instance = new();
+
+        private GetStatus()
+        {
+        }
+    }
+
+    /// <summary>A virtual server as status and metrics show it, with its real servers in configuration order.</summary>
+    public sealed record Status(string Name, bool QuorumUp, long AliveWeight, long Quorum, bool SorryServerIn, IReadOnlyList<RealServerActor.Status> RealServers);
+
     private sealed class Member(RealServer config, string name, IpvsDesired.Destination destination, bool inhibit, bool alive)
     {
         public RealServer Config { get; } = config;
@@ -75,6 +87,7 @@ internal sealed class VirtualServerActor : ReceiveActor
 
         Receive<RealServerActor.StateChanged>(OnStateChanged);
         Receive<ScriptDone>(done => LogScript(_log, done.What, done.Result));
+        Receive<GetStatus>(_ => ReplyStatus());
         Receive<ActorTree.DescribeTree>(_ => ActorTree.Reply(Context, Describe()));
     }
 
@@ -306,6 +319,25 @@ internal sealed class VirtualServerActor : ReceiveActor
         }
 
         return unique;
+    }
+
+    /// <summary>Asks every real server for its checkers' state and answers once all did, never blocking this actor.</summary>
+    private void ReplyStatus()
+    {
+        var head = new Status(_name, _quorumUp, AliveWeight, _vs.Quorum, _sorry is not null && !_quorumUp, []);
+        var byActor = _members.ToList();
+        var asks = byActor.Select(kv => kv.Key.Ask<RealServerActor.Status>(RealServerActor.GetStatus.Instance, TimeSpan.FromSeconds(3))).ToList();
+        var order = _order.ToList();
+        Task.WhenAll(asks).ContinueWith(
+            t =>
+            {
+                // A real server that did not answer is shown from what this actor knows of it.
+                var answers = byActor.Select((kv, i) => (kv.Value, Status: asks[i].IsCompletedSuccessfully
+                    ? asks[i].Result
+                    : new RealServerActor.Status(kv.Value.Name, kv.Value.Alive, kv.Value.Weight, []))).ToDictionary(a => a.Value, a => a.Status);
+                return head with { RealServers = order.Select(m => answers[m]).ToList() };
+            },
+            TaskScheduler.Default).PipeTo(Sender);
     }
 
     private string Describe() =>

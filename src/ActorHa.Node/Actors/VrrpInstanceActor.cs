@@ -88,7 +88,25 @@ internal sealed partial class VrrpInstanceActor : ReceiveActor, IWithTimers
         long AdvertsReceived,
         IReadOnlyDictionary<string, long> InvalidByReason,
         StateChanged? LastTransition,
-        IReadOnlyList<string> Faults);
+        IReadOnlyList<string> Faults)
+    {
+        /// <summary>Transitions since start, by from and to state (metrics).</summary>
+        public IReadOnlyList<TransitionCount> Transitions { get; init; } = [];
+
+        /// <summary>Every peer this instance has heard advertise, with the priority it last advertised.</summary>
+        public IReadOnlyList<PeerSeen> Peers { get; init; } = [];
+
+        /// <summary>This node's own address on the instance's interface (its adverts' source), when known.</summary>
+        public IPAddress? SourceAddress { get; init; }
+    }
+
+    public sealed record TransitionCount(VrrpState From, VrrpState To, long Count);
+
+    /// <summary>
+    /// A peer heard advertising: VRRP backups are silent, so a peer is known only from the times it was master
+    /// (or contended for it), and its priority is the one it advertised last.
+    /// </summary>
+    public sealed record PeerSeen(IPAddress Address, int Priority, DateTimeOffset LastSeen);
 
     private sealed record TimerFired(TimerName Timer);
 
@@ -112,6 +130,8 @@ internal sealed partial class VrrpInstanceActor : ReceiveActor, IWithTimers
     private readonly Dictionary<string, TrackScriptActor.State> _scriptStates = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _scriptWeights = new(StringComparer.Ordinal);
     private readonly Dictionary<string, DateTime> _invalidLogged = new(StringComparer.Ordinal);
+    private readonly Dictionary<(VrrpState From, VrrpState To), long> _transitions = [];
+    private readonly Dictionary<IPAddress, PeerSeen> _peers = [];
     private readonly VrrpVersion _version;
     private readonly VrrpAddressFamily _family;
     private IReadOnlyList<KernelRequests.Vip> _vips = [];
@@ -432,6 +452,8 @@ internal sealed partial class VrrpInstanceActor : ReceiveActor, IWithTimers
             _masterAddress = m.Source;
         }
 
+        _peers[m.Source] = new PeerSeen(m.Source, a.Priority, DateTimeOffset.UtcNow);
+
         // RFC 5798 6.4.2: Master_Down_Timer restarts when the advert is received, not when this actor got to it; the
         // kernel's receive timestamp takes the receive thread's and the mailbox's latency (~0.5 ms) out of the takeover.
         _eventAge = DateTime.UtcNow - m.ReceivedAt;
@@ -586,6 +608,7 @@ internal sealed partial class VrrpInstanceActor : ReceiveActor, IWithTimers
         }
 
         _lastTransition = new StateChanged(Name, t.From, t.To, t.Reason, _state!.Priority, DateTimeOffset.UtcNow);
+        _transitions[(t.From, t.To)] = _transitions.GetValueOrDefault((t.From, t.To)) + 1;
         Context.System.EventStream.Publish(_lastTransition);
         // The sync group decides whether the other members follow.
         Context.Parent.Tell(_lastTransition);
@@ -879,7 +902,12 @@ internal sealed partial class VrrpInstanceActor : ReceiveActor, IWithTimers
             _received,
             new Dictionary<string, long>(_invalid),
             _lastTransition,
-            _faults.Values.ToList());
+            _faults.Values.ToList())
+        {
+            Transitions = _transitions.Select(kv => new TransitionCount(kv.Key.From, kv.Key.To, kv.Value)).ToList(),
+            Peers = _peers.Values.OrderBy(p => p.Address.ToString(), StringComparer.Ordinal).ToList(),
+            SourceAddress = _source,
+        };
 
     private string DescribeLine()
     {

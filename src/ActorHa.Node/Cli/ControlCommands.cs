@@ -18,7 +18,7 @@ internal static class ControlCommands
         yield return Verb("status", "Show every VRRP instance: state, priority and why, master, VIPs, advert counters, last transition", json: true);
         yield return Verb("tree", "Show the node's live actor tree with each actor's state", json: false);
         yield return Verb("reload", "Reload the configuration (like SIGHUP) and print the diagnostics", json: false);
-        yield return Verb("switchover", "Hand an instance (and its sync group) over to the peer without editing the config; stays BACKUP until --release", json: false, instanceArgument: true);
+        yield return Verb("switchover", "Hand an instance (and its sync group) over to the peer without editing the config; stays BACKUP until --release. --to PEER proceeds only if PEER wins the election that follows", json: false, instanceArgument: true);
         yield return Verb("maintenance", "on: hand every instance over and stay BACKUP; off: back to the configured priorities", json: false, onOff: true);
     }
 
@@ -27,11 +27,20 @@ internal static class ControlCommands
         var command = new Command(name, description);
         var instance = new Argument<string>("instance") { Description = "vrrp_instance name" };
         var release = new Option<bool>("--release") { Description = "end the switchover: back to the configured priority" };
+        var to = new Option<string>("--to") { Description = "hand over to this peer (its address); refused unless the election after this node resigns picks it" };
         var state = new Argument<string>("on|off");
         if (instanceArgument)
         {
             command.Arguments.Add(instance);
             command.Options.Add(release);
+            command.Options.Add(to);
+            command.Validators.Add(result =>
+            {
+                if (result.GetValue(release) && result.GetValue(to) is not null)
+                {
+                    result.AddError("--to and --release exclude each other");
+                }
+            });
         }
 
         if (onOff)
@@ -53,7 +62,9 @@ internal static class ControlCommands
         {
             var path = parse.GetValue(socket) ?? new NodeOptions { PidFile = parse.GetValue(pid) }.EffectiveControlSocket;
             IReadOnlyList<string>? args = instanceArgument
-                ? (parse.GetValue(release) ? [parse.GetValue(instance)!, "release"] : [parse.GetValue(instance)!])
+                ? (parse.GetValue(release) ? [parse.GetValue(instance)!, "release"]
+                    : parse.GetValue(to) is { } peer ? [parse.GetValue(instance)!, "to", peer]
+                    : [parse.GetValue(instance)!])
                 : onOff ? [parse.GetValue(state)!] : null;
             var response = Ask(path, new ControlRequest(name, args));
             if (response is null)

@@ -28,7 +28,8 @@ internal static class RunCommand
         Option<bool> DontRespawn,
         Option<string> LogFile,
         Option<string> ControlSocket,
-        Option<string> StateDir);
+        Option<string> StateDir,
+        Option<string> Metrics);
 
     public static Command Create()
     {
@@ -58,13 +59,14 @@ internal static class RunCommand
             new Option<bool>("--dont-respawn", "-R") { Description = "accepted for compatibility: there are no child processes" },
             new Option<string>("--log-file") { Description = "also write log lines to this file" },
             new Option<string>("--control-socket") { Description = "control socket path (default: next to the pid file)" },
-            new Option<string>("--state-dir") { Description = "where the kernel ledger is kept", DefaultValueFactory = _ => "/run/actorha" });
+            new Option<string>("--state-dir") { Description = "where the kernel ledger is kept", DefaultValueFactory = _ => "/run/actorha" },
+            new Option<string>("--metrics") { Description = $"serve Prometheus metrics at http://ADDRESS/metrics (host:port, [v6]:port or :port; default: ${NodeOptions.MetricsEnvironmentVariable}, else off)" });
 
         foreach (var option in new Option[]
                  {
                      flags.File, flags.Vrrp, flags.Check, flags.LogConsole, flags.LogDetail, flags.Facility, flags.NoSyslog, flags.DontFork,
                      flags.Pid, flags.VrrpPid, flags.CheckersPid, flags.ConfigId, flags.DontReleaseVrrp, flags.DontReleaseIpvs, flags.DontRespawn,
-                     flags.LogFile, flags.ControlSocket, flags.StateDir,
+                     flags.LogFile, flags.ControlSocket, flags.StateDir, flags.Metrics,
                  })
         {
             command.Options.Add(option);
@@ -77,6 +79,17 @@ internal static class RunCommand
             if (!ParseFacility(parse.GetValue(flags.Facility), out var facility))
             {
                 Console.Error.WriteLine($"actorha: invalid log facility '{parse.GetValue(flags.Facility)}', expected 0-7, local0-7, user or daemon");
+                return 2;
+            }
+
+            var metrics = parse.GetValue(flags.Metrics) ?? Environment.GetEnvironmentVariable(NodeOptions.MetricsEnvironmentVariable);
+            if (string.IsNullOrWhiteSpace(metrics))
+            {
+                metrics = null;
+            }
+            else if (Actors.MetricsActor.ParseAddress(metrics) is null)
+            {
+                Console.Error.WriteLine($"actorha: invalid metrics address '{metrics}', expected host:port, [v6]:port or :port");
                 return 2;
             }
 
@@ -98,6 +111,7 @@ internal static class RunCommand
                 DontReleaseIpvs = parse.GetValue(flags.DontReleaseIpvs),
                 ControlSocket = parse.GetValue(flags.ControlSocket),
                 StateDirectory = parse.GetValue(flags.StateDir) ?? "/run/actorha",
+                MetricsAddress = metrics,
             };
             return NodeHost.Run(options);
         });

@@ -51,8 +51,11 @@ internal static class NodeHost
             logger.Information("Configuration file {File}", options.ConfigFile);
             var g = loaded.Config.GlobalDefs;
             VrrpThreads.Configure(g.VrrpPriority, g.VrrpRtPriority, g.VrrpRlimitRttime);
-            using var host = BuildHost(options, loaded, logger);
-            host.Run();
+            using var systemd = SystemdNotify.FromEnvironment();
+            using var host = BuildHost(options, loaded, logger, systemd);
+            host.Start();
+            systemd?.Ready($"running {options.ConfigFile}");
+            host.WaitForShutdown();
             logger.Information("Stopped ActorHa");
             return 0;
         }
@@ -67,7 +70,7 @@ internal static class NodeHost
         }
     }
 
-    private static IHost BuildHost(NodeOptions options, LoadedConfig loaded, Serilog.ILogger logger)
+    private static IHost BuildHost(NodeOptions options, LoadedConfig loaded, Serilog.ILogger logger, SystemdNotify? systemd)
     {
         var builder = new HostApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Services.AddSerilog(logger, dispose: false);
@@ -105,13 +108,20 @@ internal static class NodeHost
             });
             akka.WithActors((system, registry) =>
             {
-                var node = system.ActorOf(NodeSupervisor.Props(options, loaded), "node");
+                var node = system.ActorOf(NodeSupervisor.Props(options, loaded, systemd), "node");
                 registry.Register<NodeSupervisor>(node);
                 RegisterShutdown(system, node);
             });
         });
         builder.Services.AddHostedService<SignalService>();
-        return builder.Build();
+        var host = builder.Build();
+        if (systemd is not null)
+        {
+            // SIGTERM (systemctl stop) first stops the host: tell systemd the graceful stop has begun.
+            host.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping.Register(systemd.Stopping);
+        }
+
+        return host;
     }
 
     /// <summary>

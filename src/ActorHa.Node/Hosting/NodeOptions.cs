@@ -46,6 +46,14 @@ internal sealed record NodeOptions
     /// <summary>The control socket for the CLI; by default derived from the pid file so lab nodes don't collide.</summary>
     public string? ControlSocket { get; init; }
 
+    /// <summary>
+    /// Where the Prometheus metrics are served (host:port, [v6]:port or :port); off when null. Opt-in because the
+    /// endpoint has no authentication. The flag --metrics sets it, else the ACTORHA_METRICS environment variable.
+    /// </summary>
+    public string? MetricsAddress { get; init; }
+
+    public const string MetricsEnvironmentVariable = "ACTORHA_METRICS";
+
     public string EffectiveConfigId => ConfigId ?? Environment.MachineName.Split('.')[0];
 
     public string EffectiveControlSocket =>
