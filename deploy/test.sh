@@ -4,7 +4,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-need_pkgs=(keepalived tcpdump iproute2 nftables ipvsadm iputils-ping arping python3 util-linux systemd)
+# qemu-system-x86 and busybox-static run the IPVS VM (deploy/ipvs-vm.sh downloads Debian's kernel package into a
+# cache with apt-get download; nothing is installed on the host's kernel).
+need_pkgs=(keepalived tcpdump iproute2 nftables ipvsadm iputils-ping arping python3 util-linux systemd qemu-system-x86 busybox-static)
 missing=()
 for p in "${need_pkgs[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if ((${#missing[@]})); then
@@ -16,6 +18,8 @@ command -v dotnet >/dev/null || { echo "deploy/test.sh: the .NET 10 SDK (dotnet)
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 dotnet build ActorHa.sln -c Release -warnaserror -nologo -v q
+# The IPVS VM test runs the published (ReadyToRun) node: under qemu's TCG a JIT-compiled start-up is far slower.
+dotnet publish src/ActorHa.Node -c Release -o artifacts/actorha -nologo -v q >/dev/null
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 set +e

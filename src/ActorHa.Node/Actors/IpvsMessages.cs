@@ -33,6 +33,12 @@ internal static class IpvsDesired
 
     public sealed record RemoveDestination(ServiceKey Service, Destination Destination);
 
+    /// <summary>
+    /// Everything the service wants at start has been sent: a destination found in the kernel and not asked for by
+    /// now is stale (start-up reconciliation).
+    /// </summary>
+    public sealed record InitialPoolSent(ServiceKey Service);
+
     /// <summary>The service's quorum changed (keepalived's quorum_up/quorum_down); informational for the kernel side.</summary>
     public sealed record ServiceQuorum(ServiceKey Service, bool Up);
 }

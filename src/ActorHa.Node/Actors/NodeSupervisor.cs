@@ -96,6 +96,7 @@ internal sealed class NodeSupervisor : ReceiveActor, IWithTimers
 
     private LoadedConfig _loaded;
     private IActorRef _kernel = ActorRefs.Nobody;
+    private IActorRef _ipvs = ActorRefs.Nobody;
     private IActorRef _notifier = ActorRefs.Nobody;
     private IActorRef _io = ActorRefs.Nobody;
     private IActorRef _vrrp = ActorRefs.Nobody;
@@ -209,7 +210,8 @@ internal sealed class NodeSupervisor : ReceiveActor, IWithTimers
         if (_options.RunCheckers && config.VirtualServers.Count > 0)
         {
             // Health checking runs whether or not the kernel has IPVS; /ipvs says which.
-            var ipvs = Context.ActorOf(IpvsActor.Props(), "ipvs");
+            _ipvs = Context.ActorOf(IpvsActor.Props(new IpvsActor.Settings(!_options.DontReleaseIpvs, config.VirtualServerGroups)), "ipvs");
+            var ipvs = _ipvs;
             var check = _check = Context.ActorOf(Akka.Actor.Props.Create(() => new Container()), "check");
             var settings = VirtualServerActor.Settings.Default with { DefaultUser = g.ScriptUser };
             var names = new HashSet<string>(StringComparer.Ordinal);
@@ -683,6 +685,9 @@ internal sealed class NodeSupervisor : ReceiveActor, IWithTimers
     private void OnStop()
     {
         _stopRequester = Sender;
+
+        // The virtual servers' shutdown must not empty the table before /ipvs decides (release, or keep with -I).
+        _ipvs.Tell(IpvsActor.Freeze.Instance);
         var groups = _running.Values.Select(v => v.Group).Distinct().ToList();
         if (_vrrp.IsNobody() || groups.Count == 0)
         {

@@ -161,6 +161,7 @@ internal sealed class VirtualServerActor : ReceiveActor
         }
 
         SyncPool();
+        _ipvs.Tell(new IpvsDesired.InitialPoolSent(_key));
         foreach (var (member, checkers) in children)
         {
             var actorName = ActorName(member.Destination, names);

@@ -86,5 +86,66 @@ internal sealed unsafe class RouteNetlinkSocket : IDisposable
         return Libc.EAGAIN;
     }
 
+    /// <summary>
+    /// Sends <paramref name="request"/> and collects the kernel's replies to it (a dump's messages, or the answer
+    /// to a GET) until NLMSG_DONE or the ACK; returns 0 or the errno, with the replies as (type, payload).
+    /// </summary>
+    public int Exchange(byte[] request, uint sequence, out List<(ushort Type, byte[] Payload)> replies)
+    {
+        replies = [];
+        var kernel = stackalloc byte[12];
+        new Span<byte>(kernel, 12).Clear();
+        BinaryPrimitives.WriteUInt16LittleEndian(new Span<byte>(kernel, 2), Libc.AF_NETLINK);
+        fixed (byte* p = request)
+        {
+            if (Libc.SendTo(_fd, p, (nuint)request.Length, 0, kernel, 12) < 0)
+            {
+                return Marshal.GetLastPInvokeError();
+            }
+        }
+
+        // A dump arrives in datagrams of up to 32 KiB each; it ends with NLMSG_DONE.
+        var buffer = new byte[65536];
+        while (true)
+        {
+            nint n;
+            fixed (byte* b = buffer)
+            {
+                n = Libc.Recv(_fd, b, (nuint)buffer.Length, 0);
+            }
+
+            if (n < 0)
+            {
+                var errno = Marshal.GetLastPInvokeError();
+                if (errno == Libc.EINTR)
+                {
+                    continue;
+                }
+
+                return errno;
+            }
+
+            foreach (var (type, _, seq, payload) in IpvsMessages.Split(buffer, (int)n))
+            {
+                if (seq != sequence)
+                {
+                    continue;
+                }
+
+                if (type == RtnlMessages.NlmsgError)
+                {
+                    return payload.Length >= 4 ? -BinaryPrimitives.ReadInt32LittleEndian(payload) : Libc.EAGAIN;
+                }
+
+                if (type == RtnlMessages.NlmsgDone)
+                {
+                    return 0;
+                }
+
+                replies.Add((type, payload));
+            }
+        }
+    }
+
     public void Dispose() => Libc.Close(_fd);
 }

@@ -97,6 +97,19 @@ public sealed class VirtualServerActorTests : TestKit
     }
 
     [Fact]
+    public void Initial_pool_is_followed_by_initial_pool_sent_so_stale_kernel_destinations_can_go()
+    {
+        using var backend = new PlainTcpBackend();
+        Start(Compile($"real_server 127.0.0.1 {backend.Port} {{\n weight 3\n TCP_CHECK {{\n{Fast} }}\n}}\nreal_server 127.0.0.2 80 {{\n weight 2\n}}"));
+
+        ExpectIpvs<IpvsDesired.AddService>(_ => true);
+        var first = ExpectIpvs<IpvsDesired.AddDestination>(_ => true);
+        var second = _ipvs.ExpectMsg<IpvsDesired.AddDestination>(Wait);
+        Assert.Equal([3, 2], new[] { first, second }.Select(a => a.Weight).Order().Reverse());
+        Assert.Equal(first.Service, _ipvs.ExpectMsg<IpvsDesired.InitialPoolSent>(Wait).Service);
+    }
+
+    [Fact]
     public void Losing_quorum_swaps_the_pool_for_the_sorry_server_and_gaining_it_swaps_back()
     {
         using var a = new PlainTcpBackend();
@@ -202,6 +215,7 @@ public sealed class VirtualServerActorTests : TestKit
         Start(Compile($"alpha\nreal_server 127.0.0.1 {dns.Port} {{\n DNS_CHECK {{\n type A\n name example.com\n connect_timeout 0.3\n warmup 0\n }}\n}}"));
         ExpectIpvs<IpvsDesired.AddService>(_ => true);
         ExpectIpvs<IpvsDesired.ServiceQuorum>(q => !q.Up);
+        ExpectIpvs<IpvsDesired.InitialPoolSent>(_ => true); // an empty initial pool
         _ipvs.ExpectNoMsg(TimeSpan.FromMilliseconds(800));
 
         dns.Silent = false;
