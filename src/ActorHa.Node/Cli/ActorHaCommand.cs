@@ -12,6 +12,7 @@ internal static class ActorHaCommand
         root.Subcommands.Add(CheckCommand.Create());
         root.Subcommands.Add(GenhashCommand.Create());
         root.Subcommands.Add(WatchCommand.Create());
+        root.Subcommands.Add(DoctorCommand.Create());
         foreach (var verb in ControlCommands.Create())
         {
             root.Subcommands.Add(verb);

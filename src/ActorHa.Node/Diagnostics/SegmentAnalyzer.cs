@@ -70,6 +70,7 @@ internal sealed class SegmentAnalyzer
         if (advert.Problems.Count > 0)
         {
             sender.Invalid++;
+            sender.LastInvalid = advert;
             foreach (var problem in advert.Problems)
             {
                 Report(
@@ -173,7 +174,7 @@ internal sealed class SegmentAnalyzer
             var master = active.OrderByDescending(s => s.Last!.Priority).ThenByDescending(s => s.Source, AddressComparer.Instance).FirstOrDefault();
             foreach (var s in senders.Values.OrderBy(s => s.Source, AddressComparer.Instance))
             {
-                var last = s.Last;
+                var last = s.Last ?? s.LastInvalid;
                 rows.Add(new SegmentSender(
                     vrid, family, s.Source, last?.Version ?? 0, last?.Priority ?? 0, last?.IntervalCentiseconds ?? 0,
                     last?.Addresses ?? [], last?.AuthText ?? "", s.Adverts, s.Invalid, s.LastSeen, s.IsActive(at), ReferenceEquals(s, master)));
@@ -296,6 +297,9 @@ internal sealed class SegmentAnalyzer
         public int Adverts { get; private set; }
 
         public int Invalid { get; set; }
+
+        /// <summary>The last invalid advert, shown in the table for a sender that sent nothing valid.</summary>
+        public SegmentAdvert? LastInvalid { get; set; }
 
         public void Record(SegmentAdvert advert)
         {
