@@ -225,7 +225,7 @@ internal sealed partial class FirewallRuleset
 
     private static void Add(Dictionary<string, (Finding Finding, SortedSet<string> Interfaces)> hits, VrrpPacket packet, Finding finding)
     {
-        var key = finding.Evidence + "|" + packet.Direction + "|" + packet.FamilyName;
+        var key = finding.Message;
         if (!hits.TryGetValue(key, out var hit))
         {
             hit = (finding, new SortedSet<string>(StringComparer.Ordinal));
