@@ -11,6 +11,8 @@ internal static class ActorHaCommand
         root.Subcommands.Add(DecodeCommand.Create());
         root.Subcommands.Add(CheckCommand.Create());
         root.Subcommands.Add(GenhashCommand.Create());
+        root.Subcommands.Add(WatchCommand.Create());
+        root.Subcommands.Add(DoctorCommand.Create());
         foreach (var verb in ControlCommands.Create())
         {
             root.Subcommands.Add(verb);
