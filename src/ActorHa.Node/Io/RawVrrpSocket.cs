@@ -11,9 +11,12 @@ namespace ActorHa.Node.Io;
 /// starts with it and <see cref="HopLimit"/> is -1 (the TTL is byte 8 of the header); IPv6 raw sockets deliver
 /// only the VRRP message and the hop limit comes from the IPV6_HOPLIMIT control message.
 /// </summary>
-/// <param name="ReceivedAt">When the kernel received it (SO_TIMESTAMPNS, UTC): Master_Down_Timer runs from there, not
-/// from when a thread got round to it.</param>
-internal sealed record ReceivedDatagram(byte[] Data, int IfIndex, IPAddress Source, IPAddress Destination, int HopLimit, DateTime ReceivedAt);
+internal sealed record ReceivedDatagram(byte[] Data, int IfIndex, IPAddress Source, IPAddress Destination, int HopLimit)
+{
+    /// <summary>When the kernel received it (SO_TIMESTAMPNS, UTC): Master_Down_Timer runs from there, not from when a
+    /// thread got round to it.</summary>
+    public DateTime ReceivedAt { get; init; } = DateTime.UtcNow;
+}
 
 /// <summary>
 /// One protocol-112 raw socket bound to one interface and family: joins the VRRP multicast group there, sends
@@ -303,7 +306,7 @@ internal sealed unsafe class RawVrrpSocket : IDisposable
             offset += (length + 7) & ~7;
         }
 
-        return new ReceivedDatagram(data.ToArray(), ifIndex, source, destination, hopLimit, receivedAt ?? DateTime.UtcNow);
+        return new ReceivedDatagram(data.ToArray(), ifIndex, source, destination, hopLimit) { ReceivedAt = receivedAt ?? DateTime.UtcNow };
     }
 
     private int WriteSockaddr(IPAddress address, Span<byte> into)
