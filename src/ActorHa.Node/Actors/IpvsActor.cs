@@ -204,6 +204,16 @@ internal sealed class IpvsActor : ReceiveActor
         _genl = null;
     }
 
+    /// <summary>
+    /// A restart must not empty the kernel (Akka's default PreRestart calls PostStop): traffic keeps flowing to
+    /// what is installed, and the new instance adopts it when the virtual servers next say what they want.
+    /// </summary>
+    protected override void PreRestart(Exception reason, object message)
+    {
+        _genl?.Dispose();
+        _genl = null;
+    }
+
     protected override void PostStop()
     {
         if (_genl is null)
