@@ -29,6 +29,7 @@ internal sealed class IpvsActor : ReceiveActor
 {
     private const int NetlinkGeneric = 16;
     private const int ENOENT = 2;
+    private const int ESRCH = 3;
     private const int EEXIST = 17;
 
     /// <summary>Whether stop removes what was installed (not with -I), and the virtual_server_groups a group key expands to.</summary>
@@ -200,6 +201,16 @@ internal sealed class IpvsActor : ReceiveActor
             _log.Warning("IPVS: Can't initialize ipvs: {0}", e.Message);
         }
 
+        _genl?.Dispose();
+        _genl = null;
+    }
+
+    /// <summary>
+    /// A restart must not empty the kernel (Akka's default PreRestart calls PostStop): traffic keeps flowing to
+    /// what is installed, and the new instance adopts it when the virtual servers next say what they want.
+    /// </summary>
+    protected override void PreRestart(Exception reason, object message)
+    {
         _genl?.Dispose();
         _genl = null;
     }
@@ -441,7 +452,7 @@ internal sealed class IpvsActor : ReceiveActor
     private void DeleteService(IpvsServiceKey key)
     {
         // ESRCH: already gone (removed by hand); either way it is no longer ours.
-        Send("delete service", key.ToString(), s => IpvsMessages.DeleteService(key, _family, s), quietOn: 3);
+        Send("delete service", key.ToString(), s => IpvsMessages.DeleteService(key, _family, s), quietOn: ESRCH);
         _owned.Remove(key);
     }
 
