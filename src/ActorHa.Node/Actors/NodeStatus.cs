@@ -11,6 +11,9 @@ internal sealed record NodeStatus(
     IReadOnlyList<TrackScriptActor.Status> Scripts,
     IReadOnlyList<VirtualServerActor.Status> VirtualServers)
 {
+    /// <summary>The VRRP receive sockets' counts, per interface and family.</summary>
+    public IReadOnlyList<VrrpSocketActor.SocketStatus> Sockets { get; init; } = [];
+
     /// <summary>
     /// The node: its version, when it started, and its reloads (attempts that were applied or rejected, and whether
     /// the last one was applied). <paramref name="LastReloadSucceeded"/> is true before any reload: the running

@@ -664,7 +664,10 @@ internal sealed class NodeSupervisor : ReceiveActor, IWithTimers
             _reloadsFailed,
             _lastReloadSucceeded,
             _lastReloadAt);
-        return Task.WhenAll(instances.Cast<Task>().Concat(scripts).Concat(virtualServers)).ContinueWith(
+        var sockets = _io.IsNobody()
+            ? Task.FromResult<IReadOnlyList<VrrpSocketActor.SocketStatus>>([])
+            : _io.Ask<IReadOnlyList<VrrpSocketActor.SocketStatus>>(VrrpSocketActor.GetStatus.Instance, TimeSpan.FromSeconds(5));
+        return Task.WhenAll(instances.Cast<Task>().Concat(scripts).Concat(virtualServers).Append(sockets)).ContinueWith(
             _ =>
             {
                 if (instances.FirstOrDefault(t => !t.IsCompletedSuccessfully) is not null)
@@ -677,7 +680,10 @@ internal sealed class NodeSupervisor : ReceiveActor, IWithTimers
                     instances.Select(t => t.Result).OrderBy(s => s.Name, StringComparer.Ordinal).ToList(),
                     groups,
                     scripts.Where(t => t.IsCompletedSuccessfully).Select(t => t.Result).ToList(),
-                    virtualServers.Where(t => t.IsCompletedSuccessfully).Select(t => t.Result).ToList());
+                    virtualServers.Where(t => t.IsCompletedSuccessfully).Select(t => t.Result).ToList())
+                {
+                    Sockets = sockets.IsCompletedSuccessfully ? sockets.Result : [],
+                };
             },
             TaskScheduler.Default);
     }

@@ -36,6 +36,12 @@ internal static class StatusText
                 sb.Append(CultureInfo.InvariantCulture, $"  since {t.At.ToLocalTime():yyyy-MM-dd HH:mm:ss}: {t.From.ToString().ToUpperInvariant()} -> {t.To.ToString().ToUpperInvariant()} ({Reason(t.Reason)})\n");
             }
 
+            if (s.Peers.Count > 0)
+            {
+                // What `switchover --to` decides from: priorities heard from peers' adverts (backups are silent).
+                sb.Append("  peers heard: ").Append(string.Join(", ", s.Peers.Select(p => string.Create(CultureInfo.InvariantCulture, $"{p.Address} priority {p.Priority}")))).Append('\n');
+            }
+
             if (s.Faults.Count > 0)
             {
                 sb.Append("  faults: ").Append(string.Join("; ", s.Faults)).Append('\n');

@@ -56,6 +56,21 @@ internal sealed class VrrpSocketActor : ReceiveActor
     /// <summary>An advert for this instance's VRID that failed the codec's checks.</summary>
     public sealed record InvalidAdvertReceived(IPAddress Source, string Reason);
 
+    public sealed record GetStatus
+    {
+        public static readonly GetStatus Instance = new();
+
+        private GetStatus()
+        {
+        }
+    }
+
+    /// <summary>
+    /// One receiving socket's counts (status, metrics): packets read, packets that failed to parse (those with a known
+    /// VRID are also counted by their instance, by reason), and valid adverts for a VRID no instance here runs.
+    /// </summary>
+    public sealed record SocketStatus(string Interface, string Family, long Received, long Invalid, long UnknownVrid);
+
     private sealed record Datagram(SocketKey Key, ReceivedDatagram Data);
 
     private sealed record SocketFailed(SocketKey Key, string Reason);
@@ -98,6 +113,10 @@ internal sealed class VrrpSocketActor : ReceiveActor
         Receive<Rehearse>(OnRehearse);
         Receive<Datagram>(OnDatagram);
         Receive<SocketFailed>(f => throw new IOException($"VRRP socket on ifindex {f.Key.IfIndex} failed: {f.Reason}"));
+        Receive<GetStatus>(_ => Sender.Tell(_receivers
+            .Select(kv => new SocketStatus(kv.Value.Name[..kv.Value.Name.IndexOf('/', StringComparison.Ordinal)], Family(kv.Key.Family), kv.Value.Received, kv.Value.Invalid, kv.Value.UnknownVrid))
+            .OrderBy(x => x.Interface, StringComparer.Ordinal).ThenBy(x => x.Family, StringComparer.Ordinal)
+            .ToList()));
         Receive<ActorTree.DescribeTree>(_ => ActorTree.Reply(Context, Describe()));
     }
 

@@ -18,6 +18,7 @@ internal static class MetricsRenderer
         var m = new PrometheusText();
         RenderNode(m, status.Node);
         RenderInstances(m, status.Instances);
+        RenderSockets(m, status.Sockets);
         RenderScripts(m, status.Scripts);
         RenderVirtualServers(m, status.VirtualServers);
         return m.ToString();
@@ -84,6 +85,27 @@ internal static class MetricsRenderer
             {
                 m.Sample("actorha_vrrp_transitions_total", t.Count, ("instance", i.Name), ("from", StateName(t.From)), ("to", StateName(t.To)));
             }
+        }
+    }
+
+    private static void RenderSockets(PrometheusText m, IReadOnlyList<VrrpSocketActor.SocketStatus> sockets)
+    {
+        m.Family("actorha_vrrp_packets_received_total", Kind.Counter, "Protocol-112 packets read, per receiving interface and family.");
+        foreach (var s in sockets)
+        {
+            m.Sample("actorha_vrrp_packets_received_total", s.Received, ("interface", s.Interface), ("family", s.Family));
+        }
+
+        m.Family("actorha_vrrp_packets_invalid_total", Kind.Counter, "Packets that failed to parse (TTL, checksum, length, ...); an instance counts those for its VRID by reason.");
+        foreach (var s in sockets)
+        {
+            m.Sample("actorha_vrrp_packets_invalid_total", s.Invalid, ("interface", s.Interface), ("family", s.Family));
+        }
+
+        m.Family("actorha_vrrp_packets_unknown_vrid_total", Kind.Counter, "Valid adverts for a VRID no instance of this node runs on that interface (another group on the segment).");
+        foreach (var s in sockets)
+        {
+            m.Sample("actorha_vrrp_packets_unknown_vrid_total", s.UnknownVrid, ("interface", s.Interface), ("family", s.Family));
         }
     }
 

@@ -23,9 +23,9 @@ public sealed class SystemdNotifyTests(ITestOutputHelper output)
         var path = Path.Combine(Path.GetTempPath(), $"actorha-notify-{Environment.ProcessId}-{Stopwatch.GetTimestamp()}.sock");
         using var systemd = new Socket(AddressFamily.Unix, SocketType.Dgram, ProtocolType.Unspecified);
         systemd.Bind(new UnixDomainSocketEndPoint(path));
+        var dir = Directory.CreateTempSubdirectory("actorha-notify-").FullName;
         try
         {
-            var dir = Directory.CreateTempSubdirectory("actorha-notify-").FullName;
             var conf = Path.Combine(dir, "keepalived.conf");
             await File.WriteAllTextAsync(conf, LabNodes.Instance(100));
             using var node = lab.Start(lab.Hosts[0].Namespace, "actorha@h1", "env",
@@ -55,6 +55,7 @@ public sealed class SystemdNotifyTests(ITestOutputHelper output)
         finally
         {
             File.Delete(path);
+            Directory.Delete(dir, recursive: true);
         }
     }
 

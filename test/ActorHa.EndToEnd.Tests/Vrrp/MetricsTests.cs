@@ -62,9 +62,13 @@ public sealed class MetricsTests(ITestOutputHelper output)
 
         // One advert with a wrong password, from the client: both nodes drop it and count it under its reason.
         lab.Client.Sh($"python3 {LabNodes.RepoRoot}/deploy/golden/vrrp_lab.py inject eth0 'src=192.0.2.200,prio=250,auth=1,pass=wrong,ips=192.0.2.100'");
+        // And a valid advert for a VRID neither node runs: counted per socket as an unknown VRID.
+        lab.Client.Sh($"python3 {LabNodes.RepoRoot}/deploy/golden/vrrp_lab.py inject eth0 'src=192.0.2.200,vrid=77,prio=100,auth=1,pass=s3cret,ips=192.0.2.177'");
         await Task.Delay(2500);
         var second = Scrape(lab.Hosts[1]);
         Assert.Equal(1, Value(second, "actorha_vrrp_adverts_invalid_total", "instance=\"VI_1\",reason=\"wrong password\""));
+        Assert.Equal(1, Value(second, "actorha_vrrp_packets_unknown_vrid_total", "interface=\"eth0\",family=\"IPv4\""));
+        Assert.True(Value(second, "actorha_vrrp_packets_received_total", "interface=\"eth0\",family=\"IPv4\"") >= 2);
         Assert.True(Value(second, "actorha_vrrp_adverts_sent_total", "instance=\"VI_1\"") > Value(first, "actorha_vrrp_adverts_sent_total", "instance=\"VI_1\""), "adverts sent did not grow");
         Assert.True(Value(Scrape(lab.Hosts[0]), "actorha_vrrp_adverts_received_total", "instance=\"VI_1\"") > Value(backupText, "actorha_vrrp_adverts_received_total", "instance=\"VI_1\""), "the backup's adverts received did not grow");
 

@@ -59,7 +59,9 @@ public sealed class ReloadTests(ITestOutputHelper output)
         var node = host.Start(Daemon.ActorHa, "include conf.d/*.conf\n");
         var confd = Path.Combine(Path.GetDirectoryName(node.ConfigPath!)!, "conf.d");
         Directory.CreateDirectory(confd);
-        await Task.Delay(1500);
+        // The folders are watched from "Startup complete" on; on a loaded machine that can be later than 1.5 s.
+        Assert.True(await node.WaitForLineAsync("Startup complete", TimeSpan.FromSeconds(15)));
+        await Task.Delay(500);
         await File.WriteAllTextAsync(Path.Combine(confd, "web.conf"), Vi1());
         Assert.True(await node.WaitForLineAsync("configuration reloaded", TimeSpan.FromSeconds(15)));
         Assert.True(await NetnsLab.WaitUntilAsync(() => host.HasAddress("192.0.2.100"), TimeSpan.FromSeconds(15)));

@@ -56,6 +56,14 @@ public sealed class TrackScriptActorTests : TestKit
         actor.Tell(new TrackScriptActor.Subscribe(TestActor));
         Assert.True(ExpectMsg<TrackScriptActor.State>().Up);
         Assert.False(ExpectMsg<TrackScriptActor.State>(TimeSpan.FromSeconds(10)).Up);
+
+        actor.Tell(TrackScriptActor.GetStatus.Instance);
+        var status = ExpectMsg<TrackScriptActor.Status>();
+        Assert.False(status.Up);
+        Assert.Equal("chk", status.Script);
+        Assert.True(status.TimedOut >= 1);
+        Assert.True(status.Failed >= status.TimedOut);
+        Assert.Equal(0, status.Succeeded);
     }
 
     [Fact]

@@ -110,6 +110,34 @@ public sealed class VirtualServerActorTests : TestKit
     }
 
     [Fact]
+    public async Task Status_lists_each_real_server_with_its_checkers_results_without_blocking_the_virtual_server()
+    {
+        using var up = new PlainTcpBackend();
+        using var down = new PlainTcpBackend();
+        down.Stop();
+        var vs = Start(Compile($"quorum 4\nreal_server 127.0.0.1 {up.Port} {{\n weight 3\n TCP_CHECK {{\n{Fast} }}\n}}\nreal_server 127.0.0.1 {down.Port} {{\n weight 2\n TCP_CHECK {{\n{Fast} }}\n}}"));
+        ExpectLog($"Removing service [127.0.0.1]:tcp:{down.Port} from VS {Vs}");
+
+        var status = await vs.Ask<VirtualServerActor.Status>(VirtualServerActor.GetStatus.Instance, Wait);
+        Assert.Equal(Vs, status.Name);
+        Assert.False(status.QuorumUp);
+        Assert.Equal(3, status.AliveWeight);
+        Assert.Equal(4, status.Quorum);
+        Assert.Equal([$"[127.0.0.1]:tcp:{up.Port}", $"[127.0.0.1]:tcp:{down.Port}"], status.RealServers.Select(r => r.Name));
+        var (alive, dead) = (status.RealServers[0], status.RealServers[1]);
+        Assert.True(alive.Alive);
+        Assert.Equal(3, alive.Weight);
+        Assert.True(alive.Checkers.Single().Up);
+        Assert.True(alive.Checkers.Single().Checks >= 1);
+        Assert.Equal(0, alive.Checkers.Single().Failed);
+        Assert.False(dead.Alive);
+        Assert.Equal("TCP_CHECK", dead.Checkers.Single().Checker);
+        Assert.False(dead.Checkers.Single().Up);
+        Assert.True(dead.Checkers.Single().Failed >= 2);
+        Assert.NotNull(dead.Checkers.Single().LastError);
+    }
+
+    [Fact]
     public void Losing_quorum_swaps_the_pool_for_the_sorry_server_and_gaining_it_swaps_back()
     {
         using var a = new PlainTcpBackend();

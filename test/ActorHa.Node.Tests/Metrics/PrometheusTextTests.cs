@@ -78,7 +78,10 @@ public sealed class MetricsRendererTests
         ]);
         var vs = new VirtualServerActor.Status("[192.0.2.100]:tcp:80", true, 3, 1, false, [rs]);
         var node = new NodeStatus.NodeInfo("1.2.3", "/etc/keepalived/keepalived.conf", At, 4, 1, false, At.AddMinutes(1));
-        return new NodeStatus(node, [instance], new Dictionary<string, IReadOnlyList<string>>(), [script], [vs]);
+        return new NodeStatus(node, [instance], new Dictionary<string, IReadOnlyList<string>>(), [script], [vs])
+        {
+            Sockets = [new VrrpSocketActor.SocketStatus("eth0", "IPv4", 50, 4, 2)],
+        };
     }
 
     [Fact]
@@ -104,6 +107,9 @@ public sealed class MetricsRendererTests
         Assert.Contains("# TYPE actorha_vrrp_adverts_invalid_total counter\nactorha_vrrp_adverts_invalid_total{instance=\"VI_1\",reason=\"invalid TTL\"} 1\nactorha_vrrp_adverts_invalid_total{instance=\"VI_1\",reason=\"wrong password\"} 3\n", text, StringComparison.Ordinal);
         Assert.Contains("actorha_vrrp_transitions_total{instance=\"VI_1\",from=\"INIT\",to=\"BACKUP\"} 1\n", text, StringComparison.Ordinal);
         Assert.Contains("actorha_vrrp_transitions_total{instance=\"VI_1\",from=\"BACKUP\",to=\"MASTER\"} 2\n", text, StringComparison.Ordinal);
+        Assert.Contains("actorha_vrrp_packets_received_total{interface=\"eth0\",family=\"IPv4\"} 50\n", text, StringComparison.Ordinal);
+        Assert.Contains("actorha_vrrp_packets_invalid_total{interface=\"eth0\",family=\"IPv4\"} 4\n", text, StringComparison.Ordinal);
+        Assert.Contains("actorha_vrrp_packets_unknown_vrid_total{interface=\"eth0\",family=\"IPv4\"} 2\n", text, StringComparison.Ordinal);
     }
 
     [Fact]
