@@ -15,7 +15,9 @@ internal sealed class ConfigWatcher : IDisposable
     {
     }
 
-    public static ConfigWatcher Start(IEnumerable<string> files, IActorRef supervisor)
+    /// <param name="readSince">When the configuration began to be read: a file written after that (between the read and
+    /// this call, which can be seconds on a loaded host) would otherwise be missed, so it triggers a reload now.</param>
+    public static ConfigWatcher Start(IEnumerable<string> files, IActorRef supervisor, DateTime? readSince = null)
     {
         var watcher = new ConfigWatcher();
         var list = files.Select(Path.GetFullPath).ToList();
@@ -62,7 +64,47 @@ internal sealed class ConfigWatcher : IDisposable
             watcher._watchers.Add(w);
         }
 
+        if (readSince is { } since && ChangedSince(read, main, since) is { } changed)
+        {
+            supervisor.Tell(new NodeSupervisor.ConfigFileChanged(changed));
+        }
+
         return watcher;
+    }
+
+    /// <summary>A file read that is gone or newer than <paramref name="since"/>, or a newer *.conf under the main folder.</summary>
+    private static string? ChangedSince(HashSet<string> read, string? main, DateTime since)
+    {
+        // A file stamped in the future (a skewed clock, a copied tree) is not "newer": it would reload forever.
+        var now = DateTime.UtcNow;
+        bool Newer(string f)
+        {
+            var t = File.GetLastWriteTimeUtc(f);
+            return t > since && t <= now;
+        }
+
+        foreach (var file in read)
+        {
+            if (!File.Exists(file) || Newer(file))
+            {
+                return file;
+            }
+        }
+
+        if (main is null || !Directory.Exists(main))
+        {
+            return null;
+        }
+
+        try
+        {
+            return Directory.EnumerateFiles(main, "*.conf", SearchOption.AllDirectories)
+                .FirstOrDefault(f => !Path.GetFileName(f).StartsWith('.') && Newer(f));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
     }
 
     public void Dispose()

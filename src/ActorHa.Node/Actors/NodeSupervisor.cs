@@ -102,6 +102,7 @@ internal sealed class NodeSupervisor : ReceiveActor, IWithTimers
     private IActorRef _vrrp = ActorRefs.Nobody;
     private IActorRef _scripts = ActorRefs.Nobody;
     private IActorRef _trackFiles = ActorRefs.Nobody;
+    private DateTime _reloadReadAt;
     private IActorRef _check = ActorRefs.Nobody;
     private readonly List<string> _virtualServers = [];
     private readonly DateTimeOffset _startedAt = DateTimeOffset.UtcNow;
@@ -228,7 +229,7 @@ internal sealed class NodeSupervisor : ReceiveActor, IWithTimers
             }
         }
 
-        _watcher = ConfigWatcher.Start(_loaded.Files.Count > 0 ? _loaded.Files : [_options.ConfigFile], Self);
+        _watcher = ConfigWatcher.Start(_loaded.Files.Count > 0 ? _loaded.Files : [_options.ConfigFile], Self, _loaded.ReadAt);
         try
         {
             Context.ActorOf(ControlActor.Props(_options.EffectiveControlSocket, Self), "control");
@@ -311,6 +312,7 @@ internal sealed class NodeSupervisor : ReceiveActor, IWithTimers
         _log.Info("Reloading configuration ({0})", r.Reason);
         var file = _options.ConfigFile;
         var id = _options.EffectiveConfigId;
+        _reloadReadAt = DateTime.UtcNow;
         // Compiling a large configuration takes a few hundred milliseconds: off the actor thread.
         Task.Run(() => ConfigCompiler.Compile(file, new ConfigCompileOptions(ConfigId: id)))
             .PipeTo(Self, success: result => new Compiled(result, requester, r.Reason));
@@ -354,7 +356,7 @@ internal sealed class NodeSupervisor : ReceiveActor, IWithTimers
         }
 
         _watcher?.Dispose();
-        _watcher = ConfigWatcher.Start(result.Files, Self);
+        _watcher = ConfigWatcher.Start(result.Files, Self, _reloadReadAt);
         var next = result.Config;
         var removals = plan.Removed
             .Where(r => _running.ContainsKey(InstanceKey.Of(r.Instance)))

@@ -68,6 +68,21 @@ public sealed class ReloadTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task A_fragment_written_while_the_node_starts_is_not_missed()
+    {
+        // Between reading the configuration and starting the folder watcher there are seconds on a loaded host; a
+        // fragment written then is found by the watcher's look at modification times when it starts.
+        using var lab = NetnsLab.Create(1, output);
+        var host = lab.Hosts[0];
+        var node = host.Start(Daemon.ActorHa, "include conf.d/*.conf\n");
+        var confd = Path.Combine(Path.GetDirectoryName(node.ConfigPath!)!, "conf.d");
+        Directory.CreateDirectory(confd);
+        Assert.True(await node.WaitForLineAsync("Configuration file", TimeSpan.FromSeconds(15)));
+        await File.WriteAllTextAsync(Path.Combine(confd, "web.conf"), Vi1());
+        Assert.True(await NetnsLab.WaitUntilAsync(() => host.HasAddress("192.0.2.100"), TimeSpan.FromSeconds(20)), "the fragment was missed");
+    }
+
+    [Fact]
     public async Task Twenty_reloads_cause_no_advert_gap_and_no_state_change()
     {
         using var lab = NetnsLab.Create(1, output);
