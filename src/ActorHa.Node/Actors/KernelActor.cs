@@ -9,6 +9,7 @@ using ActorHa.Node.Logging;
 using ActorHa.Protocol.Netlink;
 using Akka.Actor;
 using Akka.Event;
+using ActorHa.Protocol.Logging;
 
 namespace ActorHa.Node.Actors;
 
@@ -469,7 +470,7 @@ internal sealed class KernelActor : ReceiveActor
             return [$"cannot create vmac {r.Name} on {r.Parent}: {Libc.ErrorText(errno)}"];
         }
 
-        _log.Info("{0}", VrrpLog.VmacCreated(r.Owner, r.Name));
+        _log.Info("{0}", KeepalivedLog.VmacCreated(r.Owner, r.Name));
         _ledger.RemoveAll(e => e.Kind == Vmac && e.Device == r.Name);
         _ledger.Add(new LedgerEntry(r.Owner, Vmac, mac, 0, r.Name, Link: r.Parent));
         Persist();
@@ -527,7 +528,7 @@ internal sealed class KernelActor : ReceiveActor
         }
         else
         {
-            _log.Info("{0}", VrrpLog.VmacRemoved(r.Owner, r.Name));
+            _log.Info("{0}", KeepalivedLog.VmacRemoved(r.Owner, r.Name));
         }
 
         if (!_ledger.Any(e => e.Kind == Vmac && e.Link == entry.Link))

@@ -5,6 +5,7 @@ using ActorHa.Node.Logging;
 using ActorHa.Node.Scripts;
 using Akka.Actor;
 using Akka.Event;
+using ActorHa.Protocol.Logging;
 
 namespace ActorHa.Node.Actors;
 
@@ -153,7 +154,7 @@ internal sealed class RealServerActor : ReceiveActor, IWithTimers
         var weight = Math.Max(0, _server.Weight + _slots.Sum(s => s.DynamicWeight is { } w ? w - _server.Weight : 0));
         if (weight != _weight)
         {
-            _log.Info("{0}", CheckerLog.ChangingWeight(_weight, weight, _alive, _rsName, _vsName));
+            _log.Info("{0}", KeepalivedLog.ChangingWeight(_weight, weight, _alive, _rsName, _vsName));
         }
 
         switch (step.Transition)
@@ -196,24 +197,24 @@ internal sealed class RealServerActor : ReceiveActor, IWithTimers
         switch (c.Kind)
         {
             case CheckerKind.TcpCheck:
-                _log.Info("{0}", CheckerLog.TcpSuccess(_rsName));
+                _log.Info("{0}", KeepalivedLog.TcpSuccess(_rsName));
                 break;
             case CheckerKind.HttpGet or CheckerKind.SslGet:
                 if (cameUp)
                 {
                     foreach (var url in c.Urls)
                     {
-                        _log.Info("{0}", CheckerLog.UrlSuccess(url.Digest is not null, _rsName, url.Path));
+                        _log.Info("{0}", KeepalivedLog.UrlSuccess(url.Digest is not null, _rsName, url.Path));
                     }
                 }
 
-                _log.Info("{0}", CheckerLog.WebSuccess(_rsName));
+                _log.Info("{0}", KeepalivedLog.WebSuccess(_rsName));
                 break;
             case CheckerKind.SmtpCheck:
-                _log.Info("{0}", CheckerLog.SmtpSuccess(_rsName));
+                _log.Info("{0}", KeepalivedLog.SmtpSuccess(_rsName));
                 break;
             case CheckerKind.MiscCheck:
-                _log.Info("{0}", CheckerLog.MiscSuccess(_rsName, _vsName, c.MiscPath?.Command ?? ""));
+                _log.Info("{0}", KeepalivedLog.MiscSuccess(_rsName, _vsName, c.MiscPath?.Command ?? ""));
                 break;
             default:
                 // keepalived says nothing when a DNS_CHECK passes; the virtual server's "Adding service" tells.
@@ -223,10 +224,10 @@ internal sealed class RealServerActor : ReceiveActor, IWithTimers
 
     private string FailureLine(CheckerSettings c, CheckResult result) => c.Kind switch
     {
-        CheckerKind.SmtpCheck => CheckerLog.SmtpFailed(result.Reason),
-        CheckerKind.DnsCheck => CheckerLog.DnsFailed(_rsName, result.Reason, c.Retry),
-        CheckerKind.MiscCheck => CheckerLog.MiscFailed(_rsName, _vsName, c.MiscPath?.Command ?? "", c.Retry, result.ExitStatus),
-        _ => CheckerLog.CheckFailed(c.Name, _rsName, c.Retry),
+        CheckerKind.SmtpCheck => KeepalivedLog.SmtpFailed(result.Reason),
+        CheckerKind.DnsCheck => KeepalivedLog.DnsFailed(_rsName, result.Reason, c.Retry),
+        CheckerKind.MiscCheck => KeepalivedLog.MiscFailed(_rsName, _vsName, c.MiscPath?.Command ?? "", c.Retry, result.ExitStatus),
+        _ => KeepalivedLog.CheckFailed(c.Name, _rsName, c.Retry),
     };
 
     /// <summary>A failure that did not (yet) take the checker down: visible with log_all_failures, else in debug.</summary>

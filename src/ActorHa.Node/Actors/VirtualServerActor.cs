@@ -5,6 +5,7 @@ using ActorHa.Node.Logging;
 using ActorHa.Node.Scripts;
 using Akka.Actor;
 using Akka.Event;
+using ActorHa.Protocol.Logging;
 
 namespace ActorHa.Node.Actors;
 
@@ -156,7 +157,7 @@ internal sealed class VirtualServerActor : ReceiveActor
             _ipvs.Tell(new IpvsDesired.ServiceQuorum(_key, false));
             if (_sorry is not null)
             {
-                _log.Info("{0}", CheckerLog.AddingSorryServer(_sorryName, _name));
+                _log.Info("{0}", KeepalivedLog.AddingSorryServer(_sorryName, _name));
             }
         }
 
@@ -167,7 +168,7 @@ internal sealed class VirtualServerActor : ReceiveActor
             var actorName = ActorName(member.Destination, names);
             var child = Context.ActorOf(RealServerActor.Props(member.Config, member.Name, _name, checkers, Self, _settings), actorName);
             _members[child] = member;
-            _log.Info("{0}", CheckerLog.ActivatingHealthchecker(member.Name, _name));
+            _log.Info("{0}", KeepalivedLog.ActivatingHealthchecker(member.Name, _name));
         }
     }
 
@@ -175,7 +176,7 @@ internal sealed class VirtualServerActor : ReceiveActor
     {
         foreach (var member in _order)
         {
-            _log.Info("{0}", CheckerLog.ShuttingDown(member.Name, _name));
+            _log.Info("{0}", KeepalivedLog.ShuttingDown(member.Name, _name));
         }
 
         _ipvs.Tell(new IpvsDesired.RemoveService(_key));
@@ -206,10 +207,10 @@ internal sealed class VirtualServerActor : ReceiveActor
         {
             _log.Info("{0}", (changed.Alive, member.Inhibit) switch
             {
-                (true, true) => CheckerLog.EnablingService(member.Name, _name),
-                (true, false) => CheckerLog.AddingService(member.Name, _name),
-                (false, true) => CheckerLog.DisablingService(member.Name, _name),
-                (false, false) => CheckerLog.RemovingService(member.Name, _name),
+                (true, true) => KeepalivedLog.EnablingService(member.Name, _name),
+                (true, false) => KeepalivedLog.AddingService(member.Name, _name),
+                (false, true) => KeepalivedLog.DisablingService(member.Name, _name),
+                (false, false) => KeepalivedLog.RemovingService(member.Name, _name),
             });
         }
 
@@ -232,18 +233,18 @@ internal sealed class VirtualServerActor : ReceiveActor
         _quorumUp = up;
         if (up)
         {
-            _log.Info("{0}", CheckerLog.GainedQuorum(_vs.Quorum, _vs.Hysteresis, weight, _name));
+            _log.Info("{0}", KeepalivedLog.GainedQuorum(_vs.Quorum, _vs.Hysteresis, weight, _name));
         }
         else
         {
-            _log.Info("{0}", CheckerLog.LostQuorum(_vs.Quorum, _vs.Hysteresis, weight, _name));
+            _log.Info("{0}", KeepalivedLog.LostQuorum(_vs.Quorum, _vs.Hysteresis, weight, _name));
         }
 
         RunScript(up ? "quorum_up" : "quorum_down", up ? _vs.QuorumUp : _vs.QuorumDown);
         if (_sorry is not null)
         {
-            _log.Info("{0}", up ? CheckerLog.RemovingSorryServer(_sorryName, _name) : CheckerLog.AddingSorryServer(_sorryName, _name));
-            _log.Info("{0}", up ? CheckerLog.AddingAliveServers(_name) : CheckerLog.RemovingAliveServers(_name));
+            _log.Info("{0}", up ? KeepalivedLog.RemovingSorryServer(_sorryName, _name) : KeepalivedLog.AddingSorryServer(_sorryName, _name));
+            _log.Info("{0}", up ? KeepalivedLog.AddingAliveServers(_name) : KeepalivedLog.RemovingAliveServers(_name));
         }
 
         _ipvs.Tell(new IpvsDesired.ServiceQuorum(_key, up));

@@ -12,6 +12,7 @@ using Akka.Actor;
 using Akka.Event;
 using ModelState = ActorHa.Config.Model.VrrpState;
 using VrrpState = ActorHa.Protocol.StateMachine.VrrpState;
+using ActorHa.Protocol.Logging;
 
 namespace ActorHa.Node.Actors;
 
@@ -168,7 +169,7 @@ internal sealed partial class VrrpInstanceActor : ReceiveActor, IWithTimers
         Receive<RetryRegister>(_ => Register());
         ReceiveLinkEvents();
         Receive<VrrpSocketActor.AdvertReceived>(OnAdvert);
-        Receive<VrrpSocketActor.InvalidAdvertReceived>(m => CountInvalid(m.Reason, VrrpLog.StructuralFailure(Name, m.Reason, (int)_version)));
+        Receive<VrrpSocketActor.InvalidAdvertReceived>(m => CountInvalid(m.Reason, KeepalivedLog.StructuralFailure(Name, m.Reason, (int)_version)));
         Receive<TimerFired>(t => Handle(VrrpEvent.Fired(t.Timer)));
         Receive<TrackingChanged>(t => Handle(new PriorityChanged(t.Weight)));
         Receive<TrackScriptActor.State>(OnScriptState);
@@ -399,7 +400,7 @@ internal sealed partial class VrrpInstanceActor : ReceiveActor, IWithTimers
         var a = m.Advert;
         if (a.Version != _version)
         {
-            CountInvalid("wrong version", VrrpLog.WrongVersion(Name, (int)a.Version, (int)_version));
+            CountInvalid("wrong version", KeepalivedLog.WrongVersion(Name, (int)a.Version, (int)_version));
             return;
         }
 
@@ -407,13 +408,13 @@ internal sealed partial class VrrpInstanceActor : ReceiveActor, IWithTimers
         {
             if (a.AuthType != _auth.Type)
             {
-                CountInvalid("wrong auth type", VrrpLog.UnexpectedAuth(Name, (int)a.AuthType, (int)_auth.Type));
+                CountInvalid("wrong auth type", KeepalivedLog.UnexpectedAuth(Name, (int)a.AuthType, (int)_auth.Type));
                 return;
             }
 
             if (_auth.Type == VrrpAuthType.SimpleText && a.AuthData != _auth.Data)
             {
-                CountInvalid("wrong password", VrrpLog.InvalidPassword(Name));
+                CountInvalid("wrong password", KeepalivedLog.InvalidPassword(Name));
                 return;
             }
         }
@@ -432,7 +433,7 @@ internal sealed partial class VrrpInstanceActor : ReceiveActor, IWithTimers
             var list = a.GetAddresses(m.Packet);
             if (list.Count != _advertAddresses.Length)
             {
-                CountInvalid("VIP count mismatch", VrrpLog.UnexpectedAddressCount(Name, list.Count, _advertAddresses.Length));
+                CountInvalid("VIP count mismatch", KeepalivedLog.UnexpectedAddressCount(Name, list.Count, _advertAddresses.Length));
                 return;
             }
 
@@ -440,7 +441,7 @@ internal sealed partial class VrrpInstanceActor : ReceiveActor, IWithTimers
             {
                 if (!list.Contains(address))
                 {
-                    CountInvalid("VIP mismatch", VrrpLog.AddressNotInAdvert(Name, _config.VirtualRouterId, address));
+                    CountInvalid("VIP mismatch", KeepalivedLog.AddressNotInAdvert(Name, _config.VirtualRouterId, address));
                     return;
                 }
             }
@@ -533,12 +534,12 @@ internal sealed partial class VrrpInstanceActor : ReceiveActor, IWithTimers
             case AddVips:
                 // keepalived prints these two lines without -D; the state machine marks them Detail, so they are
                 // logged here, once, and its copies are skipped below.
-                _log.Info("{0}", LogText.SettingVips(Name));
+                _log.Info("{0}", KeepalivedLog.SettingVips(Name));
                 _vipsHeld = true;
                 _settings.Kernel.Tell(new KernelRequests.AddVips(Name, _vips, _routes) { Rules = _rules });
                 break;
             case RemoveVips:
-                _log.Info("{0}", LogText.RemovingVips(Name));
+                _log.Info("{0}", KeepalivedLog.RemovingVips(Name));
 
                 _vipsHeld = false;
                 var removal = new KernelRequests.RemoveVips(Name, _vips, _routes) { Rules = _rules };
@@ -569,7 +570,7 @@ internal sealed partial class VrrpInstanceActor : ReceiveActor, IWithTimers
                     SmtpAlert = _config.SmtpAlert ?? _settings.Globals.SmtpAlertVrrp ?? _settings.Globals.SmtpAlert ?? false,
                 });
                 break;
-            case Log l when l.Text == LogText.SettingVips(Name) || l.Text == LogText.RemovingVips(Name):
+            case Log l when l.Text == KeepalivedLog.SettingVips(Name) || l.Text == KeepalivedLog.RemovingVips(Name):
                 break;
             case Log l when l.Severity == LogSeverity.Info:
                 _log.Info("{0}", l.Text);
@@ -681,8 +682,8 @@ internal sealed partial class VrrpInstanceActor : ReceiveActor, IWithTimers
             foreach (var vip in group)
             {
                 var ipv6 = vip.Address.Family == AddressFamily.InterNetworkV6;
-                var line = VrrpLog.SendingGratuitous(Name, group.Key, vip.Address.Address, ipv6);
-                var detail = VrrpLog.SendingOneGratuitous(group.Key, vip.Address.Address, ipv6);
+                var line = KeepalivedLog.SendingGratuitous(Name, group.Key, vip.Address.Address, ipv6);
+                var detail = KeepalivedLog.SendingOneGratuitous(group.Key, vip.Address.Address, ipv6);
                 if (log)
                 {
                     _log.Info("{0}", line);
@@ -823,7 +824,7 @@ internal sealed partial class VrrpInstanceActor : ReceiveActor, IWithTimers
         _state = _state with { Config = machine, TrackingWeight = weight, Priority = VrrpPriority.Effective(machine.Priority, weight) };
         if (_state.Priority != before)
         {
-            _log.Info("{0}", LogText.ChangingEffectivePriority(Name, before, _state.Priority));
+            _log.Info("{0}", KeepalivedLog.ChangingEffectivePriority(Name, before, _state.Priority));
         }
 
         // A new unicast source or peer list needs a new send socket; registering again keeps the route by VRID.

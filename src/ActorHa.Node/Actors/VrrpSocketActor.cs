@@ -6,6 +6,7 @@ using ActorHa.Node.Logging;
 using ActorHa.Protocol.Vrrp;
 using Akka.Actor;
 using Akka.Event;
+using ActorHa.Protocol.Logging;
 
 namespace ActorHa.Node.Actors;
 
@@ -290,7 +291,7 @@ internal sealed class VrrpSocketActor : ReceiveActor
             if (!_unknownVridLogged.TryGetValue(advert.VirtualRouterId, out var last) || now - last > LogWindow)
             {
                 _unknownVridLogged[advert.VirtualRouterId] = now;
-                _log.Info("{0}", VrrpLog.UnknownVrid(advert.VirtualRouterId, side.Name[..side.Name.IndexOf('/', StringComparison.Ordinal)]));
+                _log.Info("{0}", KeepalivedLog.UnknownVrid(advert.VirtualRouterId, side.Name[..side.Name.IndexOf('/', StringComparison.Ordinal)]));
             }
 
             return;

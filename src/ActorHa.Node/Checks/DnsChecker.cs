@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using ActorHa.Node.Logging;
+using ActorHa.Protocol.Logging;
 
 namespace ActorHa.Node.Checks;
 
@@ -55,11 +56,11 @@ internal sealed class DnsChecker(CheckerSettings settings) : IHealthChecker
         }
         catch (OperationCanceledException) when (!cancellation.IsCancellationRequested)
         {
-            return CheckResult.Failed(CheckerLog.DnsReadTimeout);
+            return CheckResult.Failed(KeepalivedLog.DnsReadTimeout);
         }
         catch (SocketException e)
         {
-            return CheckResult.Failed(CheckerLog.DnsReadError(e.ErrorCode == (int)SocketError.ConnectionRefused ? 111 : e.ErrorCode, Strerror(e)));
+            return CheckResult.Failed(KeepalivedLog.DnsReadError(e.ErrorCode == (int)SocketError.ConnectionRefused ? 111 : e.ErrorCode, Strerror(e)));
         }
     }
 

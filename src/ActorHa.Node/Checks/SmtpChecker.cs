@@ -1,6 +1,7 @@
 using System.Net.Sockets;
 using System.Text;
 using ActorHa.Node.Logging;
+using ActorHa.Protocol.Logging;
 
 namespace ActorHa.Node.Checks;
 
@@ -22,7 +23,7 @@ internal sealed class SmtpChecker(CheckerSettings settings) : IHealthChecker
         }
         catch (Exception e) when (e is SocketException || (e is OperationCanceledException && !cancellation.IsCancellationRequested))
         {
-            return CheckResult.Failed(CheckerLog.SmtpCouldNotConnect(server));
+            return CheckResult.Failed(KeepalivedLog.SmtpCouldNotConnect(server));
         }
 
         using (socket)
@@ -35,13 +36,13 @@ internal sealed class SmtpChecker(CheckerSettings settings) : IHealthChecker
                 {
                     if (await ReadReplyAsync(reader, limit.Token).ConfigureAwait(false) != 220)
                     {
-                        return CheckResult.Failed(CheckerLog.SmtpReadFailure(server));
+                        return CheckResult.Failed(KeepalivedLog.SmtpReadFailure(server));
                     }
 
                     await stream.WriteAsync(Encoding.ASCII.GetBytes($"HELO {settings.HeloName}\r\n"), limit.Token).ConfigureAwait(false);
                     if (await ReadReplyAsync(reader, limit.Token).ConfigureAwait(false) != 250)
                     {
-                        return CheckResult.Failed(CheckerLog.SmtpBadHelo(server));
+                        return CheckResult.Failed(KeepalivedLog.SmtpBadHelo(server));
                     }
 
                     await stream.WriteAsync("QUIT\r\n"u8.ToArray(), limit.Token).ConfigureAwait(false);
@@ -49,11 +50,11 @@ internal sealed class SmtpChecker(CheckerSettings settings) : IHealthChecker
                 }
                 catch (OperationCanceledException) when (!cancellation.IsCancellationRequested)
                 {
-                    return CheckResult.Failed(CheckerLog.SmtpReadTimeout(server));
+                    return CheckResult.Failed(KeepalivedLog.SmtpReadTimeout(server));
                 }
                 catch (IOException)
                 {
-                    return CheckResult.Failed(CheckerLog.SmtpReadFailure(server));
+                    return CheckResult.Failed(KeepalivedLog.SmtpReadFailure(server));
                 }
             }
         }

@@ -1,3 +1,4 @@
+using ActorHa.Protocol.Logging;
 namespace ActorHa.Protocol.StateMachine;
 
 /// <summary>
@@ -52,7 +53,7 @@ public sealed record Transition(VrrpState From, VrrpState To, TransitionReason R
 /// <summary>Run the notify scripts / FIFO for the new state. Comes last in a step, after VIPs and ARPs.</summary>
 public sealed record Notify(VrrpState State, TransitionReason Reason) : VrrpEffect;
 
-/// <summary>A keepalived log line, character for character (see <see cref="LogText"/>).</summary>
+/// <summary>A keepalived log line, character for character (see <see cref="KeepalivedLog"/>).</summary>
 public sealed record Log(LogSeverity Severity, string Text) : VrrpEffect;
 
 /// <summary>Why the state changed.</summary>

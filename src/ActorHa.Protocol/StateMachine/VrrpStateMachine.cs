@@ -1,5 +1,6 @@
 using System.Net;
 using ActorHa.Protocol.Vrrp;
+using ActorHa.Protocol.Logging;
 
 namespace ActorHa.Protocol.StateMachine;
 
@@ -44,7 +45,7 @@ public static class VrrpStateMachine
             (VrrpState.Master, Resign) => Emit(state, fx, new SendAdvert(VrrpPriority.Resign)),
             (VrrpState.Backup, SyncToMaster) => EnterMaster(state, TransitionReason.SyncGroup, now, fx),
             (VrrpState.Master, SyncToBackup) =>
-                EnterBackup(state, TransitionReason.SyncGroup, LogText.EnteringBackupState(state.Config.Name), state.Config.AdvertisementIntervalCs, now, fx),
+                EnterBackup(state, TransitionReason.SyncGroup, KeepalivedLog.EnteringBackupState(state.Config.Name), state.Config.AdvertisementIntervalCs, now, fx),
             (VrrpState.Master, GarpDelayTimerFired) => Emit(state, fx, new SendGratuitousArp(state.GarpDelayRepeat)),
             (VrrpState.Master, GarpRefreshTimerFired) => RefreshGratuitousArps(state, fx),
             _ => state,
@@ -58,15 +59,15 @@ public static class VrrpStateMachine
     private static VrrpInstanceState OnStartup(VrrpInstanceState s, DateTimeOffset now, List<VrrpEffect> fx)
     {
         var name = s.Config.Name;
-        fx.Add(new Log(LogSeverity.Detail, LogText.RemovingVips(name)));
+        fx.Add(new Log(LogSeverity.Detail, KeepalivedLog.RemovingVips(name)));
         fx.Add(RemoveVips.Instance);
         if (StartsAsMaster(s.Config))
         {
-            fx.Add(new Log(LogSeverity.Detail, LogText.ReceiveAdvertisementTimeout(name)));
+            fx.Add(new Log(LogSeverity.Detail, KeepalivedLog.ReceiveAdvertisementTimeout(name)));
             return EnterMaster(s, TransitionReason.Startup, now, fx);
         }
 
-        return EnterBackup(s, TransitionReason.Startup, LogText.EnteringBackupStateInit(name), s.Config.AdvertisementIntervalCs, now, fx);
+        return EnterBackup(s, TransitionReason.Startup, KeepalivedLog.EnteringBackupStateInit(name), s.Config.AdvertisementIntervalCs, now, fx);
     }
 
     private static bool StartsAsMaster(VrrpInstanceConfig config) => config.IsAddressOwner && config.InitialStateMaster;
@@ -82,7 +83,7 @@ public static class VrrpStateMachine
 
         if (advert.Priority == VrrpPriority.Resign)
         {
-            fx.Add(new Log(LogSeverity.Detail, LogText.BackupReceivedPriorityZero(config.Name)));
+            fx.Add(new Log(LogSeverity.Detail, KeepalivedLog.BackupReceivedPriorityZero(config.Name)));
             fx.Add(new ArmTimer(TimerName.MasterDownTimer, VrrpTimers.SkewTime(config.Version, s.Priority, s.MasterAdverIntervalCs)));
             return s;
         }
@@ -94,13 +95,13 @@ public static class VrrpStateMachine
             if (s.PreemptDelay == PreemptDelayWindow.Closed && config.PreemptDelay > TimeSpan.Zero)
             {
                 fx.Add(new ArmTimer(TimerName.PreemptDelayTimer, config.PreemptDelay));
-                fx.Add(new Log(LogSeverity.Detail, LogText.StartPreemptDelay(config.Name, config.PreemptDelay)));
+                fx.Add(new Log(LogSeverity.Detail, KeepalivedLog.StartPreemptDelay(config.Name, config.PreemptDelay)));
                 s = s with { PreemptDelay = PreemptDelayWindow.Running };
             }
             else if (s.PreemptDelay != PreemptDelayWindow.Running)
             {
                 // Discarded: the Master_Down_Timer keeps running and we preempt when it fires.
-                fx.Add(new Log(LogSeverity.Info, LogText.BackupDiscardingLowerPriority(config.Name, advert.Priority, advert.Sender)));
+                fx.Add(new Log(LogSeverity.Info, KeepalivedLog.BackupDiscardingLowerPriority(config.Name, advert.Priority, advert.Sender)));
                 return s;
             }
         }
@@ -117,7 +118,7 @@ public static class VrrpStateMachine
     // RFC 5798 6.4.2: the master is gone, or we are preempting a lower-priority one.
     private static VrrpInstanceState OnMasterDownTimer(VrrpInstanceState s, DateTimeOffset now, List<VrrpEffect> fx)
     {
-        fx.Add(new Log(LogSeverity.Detail, LogText.ReceiveAdvertisementTimeout(s.Config.Name)));
+        fx.Add(new Log(LogSeverity.Detail, KeepalivedLog.ReceiveAdvertisementTimeout(s.Config.Name)));
         return EnterMaster(s, TransitionReason.MasterDownTimerExpired, now, fx);
     }
 
@@ -134,14 +135,14 @@ public static class VrrpStateMachine
 
         if (advert.Priority == VrrpPriority.Resign)
         {
-            fx.Add(new Log(LogSeverity.Detail, LogText.MasterReceivedPriorityZero(config.Name)));
+            fx.Add(new Log(LogSeverity.Detail, KeepalivedLog.MasterReceivedPriorityZero(config.Name)));
             return SendAdvertAndRearm(s, fx);
         }
 
         s = ResolveBothOwners(s, advert, fx);
         if (advert.Priority > s.Priority)
         {
-            fx.Add(new Log(LogSeverity.Info, LogText.MasterReceivedHigherPriority(config.Name, advert.Sender, advert.Priority, s.Priority)));
+            fx.Add(new Log(LogSeverity.Info, KeepalivedLog.MasterReceivedHigherPriority(config.Name, advert.Sender, advert.Priority, s.Priority)));
             return YieldToHigher(s, advert, TransitionReason.HigherPriorityAdvert, now, fx);
         }
 
@@ -150,20 +151,20 @@ public static class VrrpStateMachine
             int order = CompareAddresses(advert.Sender, config.PrimaryAddress);
             if (order == 0)
             {
-                fx.Add(new Log(LogSeverity.Info, LogText.EqualPriorityFromOurAddress(config.Name)));
+                fx.Add(new Log(LogSeverity.Info, KeepalivedLog.EqualPriorityFromOurAddress(config.Name)));
                 return s;
             }
 
             if (order > 0)
             {
-                fx.Add(new Log(LogSeverity.Info, LogText.MasterReceivedSamePriorityHigherAddress(config.Name, advert.Sender, advert.Priority)));
+                fx.Add(new Log(LogSeverity.Info, KeepalivedLog.MasterReceivedSamePriorityHigherAddress(config.Name, advert.Sender, advert.Priority)));
                 return YieldToHigher(s, advert, TransitionReason.EqualPriorityHigherAddress, now, fx);
             }
         }
 
         // Lower priority, or equal priority from a lower address: we stay master.
         bool answer = !config.LowerPriorityNoAdvert;
-        fx.Add(new Log(LogSeverity.Info, LogText.MasterReceivedLowerPriority(config.Name, advert.Sender, advert.Priority, s.Priority, answer)));
+        fx.Add(new Log(LogSeverity.Info, KeepalivedLog.MasterReceivedLowerPriority(config.Name, advert.Sender, advert.Priority, s.Priority, answer)));
         if (!answer)
         {
             return s;
@@ -187,7 +188,7 @@ public static class VrrpStateMachine
         }
 
         int masterAdverIntervalCs = AdoptedInterval(s, advert, s.Config.AdvertisementIntervalCs, fx);
-        return EnterBackup(s, reason, LogText.EnteringBackupState(s.Config.Name), masterAdverIntervalCs, now, fx);
+        return EnterBackup(s, reason, KeepalivedLog.EnteringBackupState(s.Config.Name), masterAdverIntervalCs, now, fx);
     }
 
     private static VrrpInstanceState SendAdvertAndRearm(VrrpInstanceState s, List<VrrpEffect> fx)
@@ -227,7 +228,7 @@ public static class VrrpStateMachine
             return s;
         }
 
-        fx.Add(new Log(LogSeverity.Info, LogText.ChangingEffectivePriority(config.Name, s.Priority, priority)));
+        fx.Add(new Log(LogSeverity.Info, KeepalivedLog.ChangingEffectivePriority(config.Name, s.Priority, priority)));
         return s with { Priority = priority };
     }
 
@@ -238,13 +239,13 @@ public static class VrrpStateMachine
         var name = s.Config.Name;
         if (s.State == VrrpState.Initialize)
         {
-            fx.Add(new Log(LogSeverity.Detail, LogText.RemovingVips(name)));
+            fx.Add(new Log(LogSeverity.Detail, KeepalivedLog.RemovingVips(name)));
             fx.Add(RemoveVips.Instance);
-            fx.Add(new Transition(s.State, VrrpState.Fault, TransitionReason.FaultRaised, LogText.EnteringFaultStateInit(name)));
+            fx.Add(new Transition(s.State, VrrpState.Fault, TransitionReason.FaultRaised, KeepalivedLog.EnteringFaultStateInit(name)));
         }
         else
         {
-            fx.Add(new Transition(s.State, VrrpState.Fault, TransitionReason.FaultRaised, LogText.EnteringFaultState(name)));
+            fx.Add(new Transition(s.State, VrrpState.Fault, TransitionReason.FaultRaised, KeepalivedLog.EnteringFaultState(name)));
             Leave(s, fx);
         }
 
@@ -257,7 +258,7 @@ public static class VrrpStateMachine
         s = s with { FaultReason = null };
         return StartsAsMaster(s.Config)
             ? EnterMaster(s, TransitionReason.FaultCleared, now, fx)
-            : EnterBackup(s, TransitionReason.FaultCleared, LogText.EnteringBackupState(s.Config.Name), s.Config.AdvertisementIntervalCs, now, fx);
+            : EnterBackup(s, TransitionReason.FaultCleared, KeepalivedLog.EnteringBackupState(s.Config.Name), s.Config.AdvertisementIntervalCs, now, fx);
     }
 
     // RFC 5798 6.4.2/6.4.3 Shutdown. keepalived logs no "Entering" line for it.
@@ -283,8 +284,8 @@ public static class VrrpStateMachine
                 fx.Add(new CancelTimer(TimerName.GarpDelayTimer));
                 fx.Add(new CancelTimer(TimerName.GarpRefreshTimer));
                 fx.Add(new SendAdvert(VrrpPriority.Resign));
-                fx.Add(new Log(LogSeverity.Detail, LogText.SentZeroPriority(s.Config.Name)));
-                fx.Add(new Log(LogSeverity.Detail, LogText.RemovingVips(s.Config.Name)));
+                fx.Add(new Log(LogSeverity.Detail, KeepalivedLog.SentZeroPriority(s.Config.Name)));
+                fx.Add(new Log(LogSeverity.Detail, KeepalivedLog.RemovingVips(s.Config.Name)));
                 fx.Add(RemoveVips.Instance);
                 break;
         }
@@ -295,7 +296,7 @@ public static class VrrpStateMachine
     private static VrrpInstanceState EnterMaster(VrrpInstanceState s, TransitionReason reason, DateTimeOffset now, List<VrrpEffect> fx)
     {
         var config = s.Config;
-        fx.Add(new Transition(s.State, VrrpState.Master, reason, LogText.EnteringMasterState(config.Name)));
+        fx.Add(new Transition(s.State, VrrpState.Master, reason, KeepalivedLog.EnteringMasterState(config.Name)));
         if (s.State == VrrpState.Backup)
         {
             fx.Add(new CancelTimer(TimerName.MasterDownTimer));
@@ -304,11 +305,11 @@ public static class VrrpStateMachine
 
         if (s.MasterAdverIntervalCs != config.AdvertisementIntervalCs)
         {
-            fx.Add(new Log(LogSeverity.Detail, LogText.AdvertIntervalBackToConfigured(config.Name, s.MasterAdverIntervalCs * 10, config.AdvertisementIntervalCs * 10)));
+            fx.Add(new Log(LogSeverity.Detail, KeepalivedLog.AdvertIntervalBackToConfigured(config.Name, s.MasterAdverIntervalCs * 10, config.AdvertisementIntervalCs * 10)));
         }
 
         SendAdvertAndRearm(s, fx);
-        fx.Add(new Log(LogSeverity.Detail, LogText.SettingVips(config.Name)));
+        fx.Add(new Log(LogSeverity.Detail, KeepalivedLog.SettingVips(config.Name)));
         fx.Add(AddVips.Instance);
         fx.Add(new SendGratuitousArp(config.GarpMasterRepeat));
         if (config.GarpMasterDelay > TimeSpan.Zero)
@@ -342,7 +343,7 @@ public static class VrrpStateMachine
             fx.Add(new CancelTimer(TimerName.AdverTimer));
             fx.Add(new CancelTimer(TimerName.GarpDelayTimer));
             fx.Add(new CancelTimer(TimerName.GarpRefreshTimer));
-            fx.Add(new Log(LogSeverity.Detail, LogText.RemovingVips(config.Name)));
+            fx.Add(new Log(LogSeverity.Detail, KeepalivedLog.RemovingVips(config.Name)));
             fx.Add(RemoveVips.Instance);
         }
 
@@ -361,7 +362,7 @@ public static class VrrpStateMachine
     {
         if (s.PreemptDelay == PreemptDelayWindow.Running)
         {
-            fx.Add(new Log(LogSeverity.Detail, LogText.StopPreemptDelay(s.Config.Name)));
+            fx.Add(new Log(LogSeverity.Detail, KeepalivedLog.StopPreemptDelay(s.Config.Name)));
         }
 
         CancelPreemptDelayTimer(s, fx);
@@ -389,7 +390,7 @@ public static class VrrpStateMachine
         int advertisedCs = Math.Clamp(advert.MaxAdvertIntervalCs, 1, VrrpTimers.MaxAdvertIntervalLimitCs);
         if (advertisedCs != currentCs)
         {
-            fx.Add(new Log(LogSeverity.Detail, LogText.AdvertIntervalUpdatedByMaster(config.Name, currentCs * 10, advertisedCs * 10)));
+            fx.Add(new Log(LogSeverity.Detail, KeepalivedLog.AdvertIntervalUpdatedByMaster(config.Name, currentCs * 10, advertisedCs * 10)));
         }
 
         return advertisedCs;
@@ -403,7 +404,7 @@ public static class VrrpStateMachine
             return false;
         }
 
-        fx.Add(new Log(LogSeverity.Info, LogText.AdvertIntervalMismatch(config.Name, config.AdvertisementIntervalCs / 100, advert.MaxAdvertIntervalCs / 100)));
+        fx.Add(new Log(LogSeverity.Info, KeepalivedLog.AdvertIntervalMismatch(config.Name, config.AdvertisementIntervalCs / 100, advert.MaxAdvertIntervalCs / 100)));
         return true;
     }
 
@@ -416,7 +417,7 @@ public static class VrrpStateMachine
             return s;
         }
 
-        fx.Add(new Log(LogSeverity.Info, LogText.BothAddressOwners(s.Config.Name)));
+        fx.Add(new Log(LogSeverity.Info, KeepalivedLog.BothAddressOwners(s.Config.Name)));
         return s with { Priority = VrrpPriority.MaximumBackup };
     }
 

@@ -2,6 +2,7 @@ using ActorHa.Config;
 using ActorHa.Config.Model;
 using ActorHa.Node.Checks;
 using ActorHa.Node.Logging;
+using ActorHa.Protocol.Logging;
 
 namespace ActorHa.Node.Tests.Checks;
 
@@ -116,28 +117,28 @@ public sealed class CheckRulesTests
     {
         const string rs = "[192.0.2.2]:tcp:80";
         const string vs = "[192.0.2.100]:tcp:80";
-        Assert.Equal("TCP connection to [192.0.2.2]:tcp:80 success.", CheckerLog.TcpSuccess(rs));
-        Assert.Equal("TCP_CHECK on service [192.0.2.2]:tcp:80 failed after 2 retries.", CheckerLog.CheckFailed("TCP_CHECK", rs, 2));
-        Assert.Equal("TCP_CHECK on service [192.0.2.2]:tcp:80 failed.", CheckerLog.CheckFailed("TCP_CHECK", rs, 0));
-        Assert.Equal("HTTP_CHECK on service [192.0.2.2]:tcp:80 failed after 1 retries.", CheckerLog.CheckFailed("HTTP_CHECK", rs, 1));
-        Assert.Equal("MD5 digest success to [192.0.2.2]:tcp:80 url(/index.html)", CheckerLog.UrlSuccess(true, rs, "/index.html"));
-        Assert.Equal("HTTP status code success to [192.0.2.2]:tcp:80 url(/)", CheckerLog.UrlSuccess(false, rs, "/"));
-        Assert.Equal("Remote Web server [192.0.2.2]:tcp:80 succeed on service.", CheckerLog.WebSuccess(rs));
-        Assert.Equal("Remote SMTP server [192.0.2.2]:tcp:80 succeed on service.", CheckerLog.SmtpSuccess(rs));
-        Assert.Equal("SMTP_CHECK Could not connect to server [192.0.2.4]:25", CheckerLog.SmtpFailed(CheckerLog.SmtpCouldNotConnect("[192.0.2.4]:25")));
-        Assert.Equal("DNS_CHECK ([192.0.2.5]:tcp:53) failed to read socket; errno 111 (Connection refused) after 1 retries", CheckerLog.DnsFailed("[192.0.2.5]:tcp:53", CheckerLog.DnsReadError(111, "Connection refused"), 1));
-        Assert.Equal("DNS_CHECK ([192.0.2.5]:tcp:53) read timeout from socket", CheckerLog.DnsFailed("[192.0.2.5]:tcp:53", CheckerLog.DnsReadTimeout, 0));
-        Assert.Equal("Misc check for [[192.0.2.6]:tcp:80 VS [192.0.2.100]:tcp:80] by [/tmp/ahc/misc.sh] succeeded.", CheckerLog.MiscSuccess("[192.0.2.6]:tcp:80", vs, "/tmp/ahc/misc.sh"));
-        Assert.Equal("Misc check for [[192.0.2.6]:tcp:80 VS [192.0.2.100]:tcp:80] by [/tmp/ahc/misc.sh] failed with retry disabled (exited with status 1).", CheckerLog.MiscFailed("[192.0.2.6]:tcp:80", vs, "/tmp/ahc/misc.sh", 0, 1));
-        Assert.Equal("Removing service [192.0.2.2]:tcp:80 from VS [192.0.2.100]:tcp:80", CheckerLog.RemovingService(rs, vs));
-        Assert.Equal("Adding service [192.0.2.2]:tcp:80 to VS [192.0.2.100]:tcp:80", CheckerLog.AddingService(rs, vs));
-        Assert.Equal("Disabling service [192.0.2.3]:tcp:80 of VS [192.0.2.100]:tcp:80", CheckerLog.DisablingService("[192.0.2.3]:tcp:80", vs));
-        Assert.Equal("Enabling service [192.0.2.3]:tcp:80 of VS [192.0.2.100]:tcp:80", CheckerLog.EnablingService("[192.0.2.3]:tcp:80", vs));
-        Assert.Equal("Changing weight from 1 to 10 for inactive service [192.0.2.6]:tcp:80 of VS [192.0.2.100]:tcp:80", CheckerLog.ChangingWeight(1, 10, false, "[192.0.2.6]:tcp:80", vs));
-        Assert.Equal("Gained quorum 3+1=4 <= 6 for VS [192.0.2.100]:tcp:80", CheckerLog.GainedQuorum(3, 1, 6, vs));
-        Assert.Equal("Lost quorum 3-1=2 > 1 for VS [192.0.2.100]:tcp:80", CheckerLog.LostQuorum(3, 1, 1, vs));
-        Assert.Equal("Adding sorry server [192.0.2.200]:tcp:80 to VS [192.0.2.100]:tcp:80", CheckerLog.AddingSorryServer("[192.0.2.200]:tcp:80", vs));
-        Assert.Equal("Removing alive servers from the pool for VS [192.0.2.100]:tcp:80", CheckerLog.RemovingAliveServers(vs));
-        Assert.Equal("Activating healthchecker for service [192.0.2.2]:tcp:80 for VS [192.0.2.100]:tcp:80", CheckerLog.ActivatingHealthchecker(rs, vs));
+        Assert.Equal("TCP connection to [192.0.2.2]:tcp:80 success.", KeepalivedLog.TcpSuccess(rs));
+        Assert.Equal("TCP_CHECK on service [192.0.2.2]:tcp:80 failed after 2 retries.", KeepalivedLog.CheckFailed("TCP_CHECK", rs, 2));
+        Assert.Equal("TCP_CHECK on service [192.0.2.2]:tcp:80 failed.", KeepalivedLog.CheckFailed("TCP_CHECK", rs, 0));
+        Assert.Equal("HTTP_CHECK on service [192.0.2.2]:tcp:80 failed after 1 retries.", KeepalivedLog.CheckFailed("HTTP_CHECK", rs, 1));
+        Assert.Equal("MD5 digest success to [192.0.2.2]:tcp:80 url(/index.html)", KeepalivedLog.UrlSuccess(true, rs, "/index.html"));
+        Assert.Equal("HTTP status code success to [192.0.2.2]:tcp:80 url(/)", KeepalivedLog.UrlSuccess(false, rs, "/"));
+        Assert.Equal("Remote Web server [192.0.2.2]:tcp:80 succeed on service.", KeepalivedLog.WebSuccess(rs));
+        Assert.Equal("Remote SMTP server [192.0.2.2]:tcp:80 succeed on service.", KeepalivedLog.SmtpSuccess(rs));
+        Assert.Equal("SMTP_CHECK Could not connect to server [192.0.2.4]:25", KeepalivedLog.SmtpFailed(KeepalivedLog.SmtpCouldNotConnect("[192.0.2.4]:25")));
+        Assert.Equal("DNS_CHECK ([192.0.2.5]:tcp:53) failed to read socket; errno 111 (Connection refused) after 1 retries", KeepalivedLog.DnsFailed("[192.0.2.5]:tcp:53", KeepalivedLog.DnsReadError(111, "Connection refused"), 1));
+        Assert.Equal("DNS_CHECK ([192.0.2.5]:tcp:53) read timeout from socket", KeepalivedLog.DnsFailed("[192.0.2.5]:tcp:53", KeepalivedLog.DnsReadTimeout, 0));
+        Assert.Equal("Misc check for [[192.0.2.6]:tcp:80 VS [192.0.2.100]:tcp:80] by [/tmp/ahc/misc.sh] succeeded.", KeepalivedLog.MiscSuccess("[192.0.2.6]:tcp:80", vs, "/tmp/ahc/misc.sh"));
+        Assert.Equal("Misc check for [[192.0.2.6]:tcp:80 VS [192.0.2.100]:tcp:80] by [/tmp/ahc/misc.sh] failed with retry disabled (exited with status 1).", KeepalivedLog.MiscFailed("[192.0.2.6]:tcp:80", vs, "/tmp/ahc/misc.sh", 0, 1));
+        Assert.Equal("Removing service [192.0.2.2]:tcp:80 from VS [192.0.2.100]:tcp:80", KeepalivedLog.RemovingService(rs, vs));
+        Assert.Equal("Adding service [192.0.2.2]:tcp:80 to VS [192.0.2.100]:tcp:80", KeepalivedLog.AddingService(rs, vs));
+        Assert.Equal("Disabling service [192.0.2.3]:tcp:80 of VS [192.0.2.100]:tcp:80", KeepalivedLog.DisablingService("[192.0.2.3]:tcp:80", vs));
+        Assert.Equal("Enabling service [192.0.2.3]:tcp:80 of VS [192.0.2.100]:tcp:80", KeepalivedLog.EnablingService("[192.0.2.3]:tcp:80", vs));
+        Assert.Equal("Changing weight from 1 to 10 for inactive service [192.0.2.6]:tcp:80 of VS [192.0.2.100]:tcp:80", KeepalivedLog.ChangingWeight(1, 10, false, "[192.0.2.6]:tcp:80", vs));
+        Assert.Equal("Gained quorum 3+1=4 <= 6 for VS [192.0.2.100]:tcp:80", KeepalivedLog.GainedQuorum(3, 1, 6, vs));
+        Assert.Equal("Lost quorum 3-1=2 > 1 for VS [192.0.2.100]:tcp:80", KeepalivedLog.LostQuorum(3, 1, 1, vs));
+        Assert.Equal("Adding sorry server [192.0.2.200]:tcp:80 to VS [192.0.2.100]:tcp:80", KeepalivedLog.AddingSorryServer("[192.0.2.200]:tcp:80", vs));
+        Assert.Equal("Removing alive servers from the pool for VS [192.0.2.100]:tcp:80", KeepalivedLog.RemovingAliveServers(vs));
+        Assert.Equal("Activating healthchecker for service [192.0.2.2]:tcp:80 for VS [192.0.2.100]:tcp:80", KeepalivedLog.ActivatingHealthchecker(rs, vs));
     }
 }

@@ -1,13 +1,13 @@
 using System.Globalization;
 
-namespace ActorHa.Node.Logging;
+namespace ActorHa.Protocol.Logging;
 
 /// <summary>
 /// Every user-visible line of the health checkers, character for character as keepalived 2.2.7's checker process
 /// prints them (captured by running it against backends in a network namespace), so log alerts written for
 /// keepalived keep matching. <c>rs</c> and <c>vs</c> are keepalived's service notation, <c>[192.0.2.2]:tcp:80</c>.
 /// </summary>
-internal static class CheckerLog
+public static partial class KeepalivedLog
 {
     public static string ActivatingHealthchecker(string rs, string vs) => $"Activating healthchecker for service {rs} for VS {vs}";
 

@@ -2,14 +2,10 @@ using System.Globalization;
 using System.Net;
 using System.Text.RegularExpressions;
 
-namespace ActorHa.Node.Logging;
+namespace ActorHa.Protocol.Logging;
 
-/// <summary>
-/// The node's user-visible VRRP lines, in keepalived 2.2.7's exact words (captured in
-/// test/ActorHa.Protocol.Tests/Golden/keepalived-log-lines.txt), so alerts that grep them keep working. The state
-/// machine's own lines live in ActorHa.Protocol.StateMachine.LogText.
-/// </summary>
-internal static partial class VrrpLog
+/// <summary>The node's VRRP lines (see KeepalivedLog.Vrrp.cs for the catalogue as a whole).</summary>
+public static partial class KeepalivedLog
 {
     public static string InvalidPassword(string instance) => $"({instance}) received an invalid passwd!";
 
@@ -70,8 +66,6 @@ internal static partial class VrrpLog
 
         return $"({instance}) invalid VRRP packet: {codecReason}";
     }
-
-    private static string Invariant(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);
 
     [GeneratedRegex(@"^(?:TTL|hop limit) (\d+), expected 255")]
     private static partial Regex TtlReason();

@@ -1,14 +1,19 @@
 using System.Globalization;
 using System.Net;
 
-namespace ActorHa.Protocol.StateMachine;
+using ActorHa.Protocol.StateMachine;
+
+namespace ActorHa.Protocol.Logging;
 
 /// <summary>
-/// keepalived's VRRP log lines, character for character (observed from keepalived 2.2.7), so that log alerts and
-/// runbooks written for keepalived keep matching. The only catalogue of these texts: do not inline them elsewhere.
-/// Lines keepalived prints only with <c>-D</c> carry <see cref="LogSeverity.Detail"/> where they are emitted.
+/// The one catalogue of every user-visible line ActorHa prints in keepalived's words, character for character as
+/// keepalived 2.2.7 prints them (captured in test/ActorHa.Protocol.Tests/Golden/keepalived-log-lines.txt), so log
+/// alerts and runbooks written for keepalived keep matching. Do not inline these texts elsewhere. This part: the VRRP
+/// state machine's lines; lines keepalived prints only with <c>-D</c> carry <see cref="LogSeverity.Detail"/> where
+/// they are emitted. KeepalivedLog.Node.cs: the node's VRRP lines (sockets, drops, GARP); KeepalivedLog.Checkers.cs:
+/// the health checkers'.
 /// </summary>
-public static class LogText
+public static partial class KeepalivedLog
 {
     public static string EnteringBackupStateInit(string instance) => $"({instance}) Entering BACKUP STATE (init)";
 
