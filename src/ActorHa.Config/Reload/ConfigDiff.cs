@@ -127,4 +127,45 @@ public static class ConfigDiff
     private static AddressEntry Strip(AddressEntry a) => a with { Location = Diagnostics.SourceLocation.None };
 
     private static RouteEntry Strip(RouteEntry r) => r with { Location = Diagnostics.SourceLocation.None };
+
+    /// <summary>
+    /// What makes two virtual_servers the same for a reload: everything they say (real servers, checkers, and the
+    /// virtual_server_group they name, expanded) except where it was written. Equal keys mean nothing to do.
+    /// </summary>
+    public static string VirtualServerKey(VirtualServer vs, KeepalivedConfig config)
+    {
+        ArgumentNullException.ThrowIfNull(vs);
+        ArgumentNullException.ThrowIfNull(config);
+        var node = new System.Text.Json.Nodes.JsonObject
+        {
+            ["server"] = System.Text.Json.JsonSerializer.SerializeToNode(vs, ConfigJson.Options),
+            ["group"] = vs.Group is { } name
+                ? System.Text.Json.JsonSerializer.SerializeToNode(config.VirtualServerGroups.FirstOrDefault(g => g.Name == name), ConfigJson.Options)
+                : null,
+        };
+        StripLocations(node);
+        return node.ToJsonString();
+    }
+
+    private static void StripLocations(System.Text.Json.Nodes.JsonNode? node)
+    {
+        switch (node)
+        {
+            case System.Text.Json.Nodes.JsonObject o:
+                o.Remove("location");
+                foreach (var (_, child) in o.ToList())
+                {
+                    StripLocations(child);
+                }
+
+                break;
+            case System.Text.Json.Nodes.JsonArray a:
+                foreach (var child in a)
+                {
+                    StripLocations(child);
+                }
+
+                break;
+        }
+    }
 }

@@ -59,7 +59,7 @@ internal sealed class IpvsActor : ReceiveActor
     }
 
     private readonly ILoggingAdapter _log = Context.GetLogger();
-    private readonly Settings _settings;
+    private Settings _settings;
     private readonly Dictionary<IpvsDesired.ServiceKey, Dictionary<IpvsDesired.Destination, int>> _desired = [];
     private readonly Dictionary<IpvsDesired.ServiceKey, List<IpvsService>> _expanded = [];
     private readonly Dictionary<IpvsServiceKey, IpvsService> _foundAtStart = [];
@@ -81,6 +81,7 @@ internal sealed class IpvsActor : ReceiveActor
         Receive<IpvsDesired.RemoveDestination>(OnRemoveDestination);
         Receive<IpvsDesired.InitialPoolSent>(OnInitialPoolSent);
         Receive<IpvsDesired.ServiceQuorum>(_ => { });
+        Receive<IpvsDesired.UpdateGroups>(u => _settings = _settings with { Groups = u.Groups });
         Receive<Freeze>(_ => _frozen = true);
         Receive<ActorTree.DescribeTree>(_ => ActorTree.Reply(Context, Describe()));
     }

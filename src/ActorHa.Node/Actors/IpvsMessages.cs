@@ -41,4 +41,7 @@ internal static class IpvsDesired
 
     /// <summary>The service's quorum changed (keepalived's quorum_up/quorum_down); informational for the kernel side.</summary>
     public sealed record ServiceQuorum(ServiceKey Service, bool Up);
+
+    /// <summary>After a reload: the virtual_server_groups that services added from now on expand to.</summary>
+    public sealed record UpdateGroups(IReadOnlyList<VirtualServerGroup> Groups);
 }

@@ -105,6 +105,7 @@ internal sealed class NodeSupervisor : ReceiveActor, IWithTimers
     private DateTime _reloadReadAt;
     private IActorRef _check = ActorRefs.Nobody;
     private readonly List<string> _virtualServers = [];
+    private readonly Dictionary<string, string> _virtualServerKeys = new(StringComparer.Ordinal);
     private readonly DateTimeOffset _startedAt = DateTimeOffset.UtcNow;
     private long _reloads;
     private long _reloadsFailed;
@@ -225,6 +226,7 @@ internal sealed class NodeSupervisor : ReceiveActor, IWithTimers
                 }
 
                 _virtualServers.Add(name);
+                _virtualServerKeys[name] = ConfigDiff.VirtualServerKey(vs, config);
                 check.Tell(new Container.Create(VirtualServerActor.Props(vs, ipvs, settings), name));
             }
         }
@@ -263,6 +265,65 @@ internal sealed class NodeSupervisor : ReceiveActor, IWithTimers
     }
 
     protected override void PostStop() => _watcher?.Dispose();
+
+    /// <summary>
+    /// A reload's virtual_servers, by name (address:port, fwmark-N or group-NAME): a new one starts checking, a
+    /// removed one stops (its service leaves IPVS), a changed one is replaced (service removed, then added as now
+    /// written); an unchanged one keeps its checkers' state.
+    /// </summary>
+    private void ReloadVirtualServers(KeepalivedConfig next)
+    {
+        if (!_options.RunCheckers)
+        {
+            return;
+        }
+
+        var wanted = new List<(string Name, VirtualServer Vs, string Key)>();
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var vs in next.VirtualServers)
+        {
+            var name = ActorNames.Safe(VirtualServerName(vs));
+            while (!names.Add(name))
+            {
+                name += "_";
+            }
+
+            wanted.Add((name, vs, ConfigDiff.VirtualServerKey(vs, next)));
+        }
+
+        if (wanted.Count > 0 && _check.IsNobody())
+        {
+            _ipvs = Context.ActorOf(IpvsActor.Props(new IpvsActor.Settings(!_options.DontReleaseIpvs, next.VirtualServerGroups)), "ipvs");
+            _check = Context.ActorOf(Akka.Actor.Props.Create(() => new Container()), "check");
+        }
+        else if (!_ipvs.IsNobody())
+        {
+            _ipvs.Tell(new IpvsDesired.UpdateGroups(next.VirtualServerGroups));
+        }
+
+        var settings = VirtualServerActor.Settings.Default with { DefaultUser = next.GlobalDefs.ScriptUser };
+        foreach (var gone in _virtualServerKeys.Keys.Except(names).ToList())
+        {
+            _log.Info("virtual_server {0} removed by the reload", gone);
+            _check.Tell(new Container.StopChild(gone));
+            _virtualServerKeys.Remove(gone);
+        }
+
+        foreach (var (name, vs, key) in wanted)
+        {
+            if (_virtualServerKeys.TryGetValue(name, out var old) && old == key)
+            {
+                continue;
+            }
+
+            _log.Info("virtual_server {0} {1} by the reload", name, _virtualServerKeys.ContainsKey(name) ? "changed" : "added");
+            _virtualServerKeys[name] = key;
+            _check.Tell(new Container.Replace(VirtualServerActor.Props(vs, _ipvs, settings), name));
+        }
+
+        _virtualServers.Clear();
+        _virtualServers.AddRange(wanted.Select(w => w.Name));
+    }
 
     private static string VirtualServerName(VirtualServer vs) =>
         vs.Group is { } group ? $"group-{group}" : vs.Fwmark is { } mark ? $"fwmark-{mark}" : $"{vs.Address}:{vs.Port}";
@@ -350,6 +411,7 @@ internal sealed class NodeSupervisor : ReceiveActor, IWithTimers
             _log.Warning("{0}", line);
         }
 
+        ReloadVirtualServers(result.Config);
         if (plan.StaticChanged)
         {
             _log.Warning("static_ipaddress / static_routes changed: they are applied at the next start, not by a reload");
@@ -731,9 +793,35 @@ internal sealed class NodeSupervisor : ReceiveActor, IWithTimers
 
         public sealed record StopChild(string Child);
 
+        /// <summary>Stops the child of that name, if any, and creates it anew from <paramref name="Props"/> once it has
+        /// stopped (a name stays taken until then).</summary>
+        public sealed record Replace(Props Props, string Name);
+
+        private readonly Dictionary<string, Props> _replacing = [];
+
         public Container()
         {
             Receive<Create>(c => Context.ActorOf(c.Props, c.Name));
+            Receive<Replace>(r =>
+            {
+                var old = Context.Child(r.Name);
+                if (old.IsNobody())
+                {
+                    Context.ActorOf(r.Props, r.Name);
+                    return;
+                }
+
+                _replacing[r.Name] = r.Props;
+                Context.Watch(old);
+                Context.Stop(old);
+            });
+            Receive<Terminated>(t =>
+            {
+                if (_replacing.Remove(t.ActorRef.Path.Name, out var props))
+                {
+                    Context.ActorOf(props, t.ActorRef.Path.Name);
+                }
+            });
             Receive<Forward>(f =>
             {
                 var child = Context.Child(f.Child);
