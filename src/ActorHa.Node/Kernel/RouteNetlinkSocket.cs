@@ -43,32 +43,43 @@ internal sealed unsafe class RouteNetlinkSocket : IDisposable
 
     public uint NextSequence() => ++_sequence;
 
-    /// <summary>Sends <paramref name="request"/> (built with sequence <paramref name="sequence"/>); returns 0 or the errno.</summary>
-    public int Request(byte[] request, uint sequence)
+    /// <summary>sendto(2) to the kernel (nl_pid 0); null, or the errno.</summary>
+    private int? SendToKernel(byte[] request)
     {
         var kernel = stackalloc byte[12];
         new Span<byte>(kernel, 12).Clear();
         BinaryPrimitives.WriteUInt16LittleEndian(new Span<byte>(kernel, 2), Libc.AF_NETLINK);
         fixed (byte* p = request)
         {
-            if (Libc.SendTo(_fd, p, (nuint)request.Length, 0, kernel, 12) < 0)
-            {
-                return Marshal.GetLastPInvokeError();
-            }
+            return Libc.SendTo(_fd, p, (nuint)request.Length, 0, kernel, 12) < 0 ? Marshal.GetLastPInvokeError() : null;
+        }
+    }
+
+    /// <summary>recv(2) into <paramref name="buffer"/>: the length, or -1 with the errno.</summary>
+    private nint Receive(byte[] buffer, out int errno)
+    {
+        fixed (byte* b = buffer)
+        {
+            var n = Libc.Recv(_fd, b, (nuint)buffer.Length, 0);
+            errno = n < 0 ? Marshal.GetLastPInvokeError() : 0;
+            return n;
+        }
+    }
+
+    /// <summary>Sends <paramref name="request"/> (built with sequence <paramref name="sequence"/>); returns 0 or the errno.</summary>
+    public int Request(byte[] request, uint sequence)
+    {
+        if (SendToKernel(request) is { } sendError)
+        {
+            return sendError;
         }
 
         var buffer = new byte[8192];
         for (var attempts = 0; attempts < 16; attempts++)
         {
-            nint n;
-            fixed (byte* b = buffer)
-            {
-                n = Libc.Recv(_fd, b, (nuint)buffer.Length, 0);
-            }
-
+            var n = Receive(buffer, out var errno);
             if (n < 0)
             {
-                var errno = Marshal.GetLastPInvokeError();
                 if (errno == Libc.EINTR)
                 {
                     continue;
@@ -93,30 +104,18 @@ internal sealed unsafe class RouteNetlinkSocket : IDisposable
     public int Exchange(byte[] request, uint sequence, out List<(ushort Type, byte[] Payload)> replies)
     {
         replies = [];
-        var kernel = stackalloc byte[12];
-        new Span<byte>(kernel, 12).Clear();
-        BinaryPrimitives.WriteUInt16LittleEndian(new Span<byte>(kernel, 2), Libc.AF_NETLINK);
-        fixed (byte* p = request)
+        if (SendToKernel(request) is { } sendError)
         {
-            if (Libc.SendTo(_fd, p, (nuint)request.Length, 0, kernel, 12) < 0)
-            {
-                return Marshal.GetLastPInvokeError();
-            }
+            return sendError;
         }
 
         // A dump arrives in datagrams of up to 32 KiB each; it ends with NLMSG_DONE.
         var buffer = new byte[65536];
         while (true)
         {
-            nint n;
-            fixed (byte* b = buffer)
-            {
-                n = Libc.Recv(_fd, b, (nuint)buffer.Length, 0);
-            }
-
+            var n = Receive(buffer, out var errno);
             if (n < 0)
             {
-                var errno = Marshal.GetLastPInvokeError();
                 if (errno == Libc.EINTR)
                 {
                     continue;

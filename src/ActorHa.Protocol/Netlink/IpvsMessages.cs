@@ -140,7 +140,7 @@ public static class IpvsMessages
     {
         ArgumentNullException.ThrowIfNull(s);
         var w = Begin(family, add ? CmdNewService : CmdSetService, NlmFAckRequest, sequence);
-        var nest = w.BeginNest(CmdAttrService);
+        var nest = w.BeginNest(CmdAttrService, flagged: true);
         WriteKey(w, s.Key);
         w.AttrString(SvcAttrSchedName, s.Scheduler);
 
@@ -160,7 +160,7 @@ public static class IpvsMessages
     {
         ArgumentNullException.ThrowIfNull(key);
         var w = Begin(family, CmdDelService, NlmFAckRequest, sequence);
-        var nest = w.BeginNest(CmdAttrService);
+        var nest = w.BeginNest(CmdAttrService, flagged: true);
         WriteKey(w, key);
         w.EndNest(nest);
         return w.Finish();
@@ -172,10 +172,10 @@ public static class IpvsMessages
         ArgumentNullException.ThrowIfNull(key);
         ArgumentNullException.ThrowIfNull(d);
         var w = Begin(family, add ? CmdNewDest : CmdSetDest, NlmFAckRequest, sequence);
-        var service = w.BeginNest(CmdAttrService);
+        var service = w.BeginNest(CmdAttrService, flagged: true);
         WriteKey(w, key);
         w.EndNest(service);
-        var dest = w.BeginNest(CmdAttrDest);
+        var dest = w.BeginNest(CmdAttrDest, flagged: true);
         WriteDestinationKey(w, d.Address, d.Port);
         w.AttrU32(DestAttrFwdMethod, (uint)d.Forward);
         w.AttrU32(DestAttrWeight, unchecked((uint)d.Weight));
@@ -191,10 +191,10 @@ public static class IpvsMessages
         ArgumentNullException.ThrowIfNull(key);
         ArgumentNullException.ThrowIfNull(address);
         var w = Begin(family, CmdDelDest, NlmFAckRequest, sequence);
-        var service = w.BeginNest(CmdAttrService);
+        var service = w.BeginNest(CmdAttrService, flagged: true);
         WriteKey(w, key);
         w.EndNest(service);
-        var dest = w.BeginNest(CmdAttrDest);
+        var dest = w.BeginNest(CmdAttrDest, flagged: true);
         WriteDestinationKey(w, address, port);
         w.EndNest(dest);
         return w.Finish();
@@ -209,7 +209,7 @@ public static class IpvsMessages
     {
         ArgumentNullException.ThrowIfNull(key);
         var w = Begin(family, CmdGetDest, (ushort)(RtnlMessages.NlmFRequest | NlmFDump), sequence);
-        var nest = w.BeginNest(CmdAttrService);
+        var nest = w.BeginNest(CmdAttrService, flagged: true);
         WriteKey(w, key);
         w.EndNest(nest);
         return w.Finish();
@@ -445,14 +445,14 @@ public static class IpvsMessages
         return true;
     }
 
-    private static GenlWriter Begin(ushort family, byte command, ushort flags, uint sequence)
+    private static NetlinkWriter Begin(ushort family, byte command, ushort flags, uint sequence)
     {
-        var w = new GenlWriter(family, flags, sequence);
+        var w = new NetlinkWriter(family, flags, sequence);
         w.Bytes([command, Version, 0, 0]);
         return w;
     }
 
-    private static void WriteKey(GenlWriter w, IpvsServiceKey key)
+    private static void WriteKey(NetlinkWriter w, IpvsServiceKey key)
     {
         w.AttrU16(SvcAttrAf, AfOf(key.Family));
         if (key.Fwmark != 0)
@@ -466,7 +466,7 @@ public static class IpvsMessages
         w.AttrU16BigEndian(SvcAttrPort, key.Port);
     }
 
-    private static void WriteDestinationKey(GenlWriter w, IPAddress address, ushort port)
+    private static void WriteDestinationKey(NetlinkWriter w, IPAddress address, ushort port)
     {
         w.AttrBytes(DestAttrAddr, InetAddress(address));
         w.AttrU16BigEndian(DestAttrPort, port);
@@ -533,107 +533,5 @@ public static class IpvsMessages
         }
 
         return list;
-    }
-
-    /// <summary>A netlink message under construction: header, then attributes padded to 4 bytes.</summary>
-    private sealed class GenlWriter
-    {
-        private readonly List<byte> _bytes = new(128);
-
-        public GenlWriter(ushort type, ushort flags, uint sequence)
-        {
-            U32(0);
-            U16(type);
-            U16(flags);
-            U32(sequence);
-            U32(0);
-        }
-
-        public void Bytes(ReadOnlySpan<byte> data)
-        {
-            foreach (var b in data)
-            {
-                _bytes.Add(b);
-            }
-        }
-
-        public void AttrU16(ushort type, ushort value)
-        {
-            Span<byte> b = stackalloc byte[2];
-            BinaryPrimitives.WriteUInt16LittleEndian(b, value);
-            AttrBytes(type, b);
-        }
-
-        public void AttrU16BigEndian(ushort type, ushort value)
-        {
-            Span<byte> b = stackalloc byte[2];
-            BinaryPrimitives.WriteUInt16BigEndian(b, value);
-            AttrBytes(type, b);
-        }
-
-        public void AttrU32(ushort type, uint value)
-        {
-            Span<byte> b = stackalloc byte[4];
-            BinaryPrimitives.WriteUInt32LittleEndian(b, value);
-            AttrBytes(type, b);
-        }
-
-        public void AttrString(ushort type, string value) => AttrBytes(type, Encoding.ASCII.GetBytes(value + "\0"));
-
-        public void AttrBytes(ushort type, ReadOnlySpan<byte> data)
-        {
-            U16((ushort)(4 + data.Length));
-            U16(type);
-            Bytes(data);
-            Pad();
-        }
-
-        /// <summary>
-        /// Opens a nested attribute (flagged NLA_F_NESTED, as ipvsadm sends it); <see cref="EndNest"/> writes its
-        /// length once its content is known.
-        /// </summary>
-        public int BeginNest(ushort type)
-        {
-            var start = _bytes.Count;
-            U16(0);
-            U16((ushort)(type | 0x8000));
-            return start;
-        }
-
-        public void EndNest(int start)
-        {
-            var length = (ushort)(_bytes.Count - start);
-            _bytes[start] = (byte)length;
-            _bytes[start + 1] = (byte)(length >> 8);
-        }
-
-        public byte[] Finish()
-        {
-            var result = _bytes.ToArray();
-            BinaryPrimitives.WriteUInt32LittleEndian(result, (uint)result.Length);
-            return result;
-        }
-
-        private void U16(ushort v)
-        {
-            Span<byte> b = stackalloc byte[2];
-            BinaryPrimitives.WriteUInt16LittleEndian(b, v);
-            Bytes(b);
-        }
-
-        private void U32(uint v)
-        {
-            Span<byte> b = stackalloc byte[4];
-            BinaryPrimitives.WriteUInt32LittleEndian(b, v);
-            Bytes(b);
-        }
-
-        private void Pad()
-        {
-            while (_bytes.Count % 4 != 0)
-            {
-                _bytes.Add(0);
-            }
-        }
     }
 }

@@ -46,7 +46,7 @@ public static partial class RtnlMessages
     public static byte[] NewMacvlan(RtnlMacvlan m, uint sequence)
     {
         ArgumentNullException.ThrowIfNull(m);
-        var w = new Writer(RtmNewLink, NlmFRequest | NlmFAck | NlmFCreate | NlmFExcl, sequence);
+        var w = new NetlinkWriter(RtmNewLink, NlmFRequest | NlmFAck | NlmFCreate | NlmFExcl, sequence);
         IfInfo(w, 0, 0, 0);
         // The order and encoding of iproute2's `ip link add link P name N address M type macvlan mode private`.
         w.AttrBytes(IflaAddress, m.Mac.Span);
@@ -64,27 +64,27 @@ public static partial class RtnlMessages
     /// <summary><c>ip link set dev IFINDEX up|down</c>: only IFF_UP is in the change mask, so no other flag moves.</summary>
     public static byte[] SetLinkUp(int ifIndex, bool up, uint sequence)
     {
-        var w = new Writer(RtmNewLink, NlmFRequest | NlmFAck, sequence);
+        var w = new NetlinkWriter(RtmNewLink, NlmFRequest | NlmFAck, sequence);
         IfInfo(w, ifIndex, up ? IffUp : 0, IffUp);
         return w.Finish();
     }
 
     public static byte[] DeleteLink(int ifIndex, uint sequence)
     {
-        var w = new Writer(RtmDelLink, NlmFRequest | NlmFAck, sequence);
+        var w = new NetlinkWriter(RtmDelLink, NlmFRequest | NlmFAck, sequence);
         IfInfo(w, ifIndex, 0, 0);
         return w.Finish();
     }
 
     private static byte[] Dump(ushort type, uint sequence, byte[] body)
     {
-        var w = new Writer(type, NlmFRequest | NlmFDump, sequence);
+        var w = new NetlinkWriter(type, NlmFRequest | NlmFDump, sequence);
         w.Bytes(body);
         return w.Finish();
     }
 
     /// <summary>struct ifinfomsg: family AF_UNSPEC, pad, type, index, flags, change mask.</summary>
-    private static void IfInfo(Writer w, int ifIndex, uint flags, uint change)
+    private static void IfInfo(NetlinkWriter w, int ifIndex, uint flags, uint change)
     {
         w.Bytes([0, 0, 0, 0]);
         w.U32(unchecked((uint)ifIndex));

@@ -44,7 +44,7 @@ public static partial class RtnlMessages
     public static byte[] Rule(bool add, RtnlRule r, uint sequence)
     {
         ArgumentNullException.ThrowIfNull(r);
-        var w = new Writer(add ? RtmNewRule : RtmDelRule, (ushort)(NlmFRequest | NlmFAck | (add ? NlmFCreate | NlmFExcl : 0)), sequence);
+        var w = new NetlinkWriter(add ? RtmNewRule : RtmDelRule, (ushort)(NlmFRequest | NlmFAck | (add ? NlmFCreate | NlmFExcl : 0)), sequence);
         // family, dst_len, src_len, tos, table (>255 goes in FRA_TABLE only), res1, res2, action; then u32 flags.
         w.Bytes([r.Family, (byte)(r.To is null ? 0 : r.ToLength), (byte)(r.From is null ? 0 : r.FromLength), 0, r.Table < 256 ? (byte)r.Table : (byte)0, 0, 0, FrActToTable]);
         w.U32(0);

@@ -82,7 +82,7 @@ public static partial class RtnlMessages
     public static byte[] Address(bool add, RtnlAddress a, uint sequence)
     {
         ArgumentNullException.ThrowIfNull(a);
-        var w = new Writer(add ? RtmNewAddr : RtmDelAddr, (ushort)(NlmFRequest | NlmFAck | (add ? NlmFCreate | NlmFExcl : 0)), sequence);
+        var w = new NetlinkWriter(add ? RtmNewAddr : RtmDelAddr, (ushort)(NlmFRequest | NlmFAck | (add ? NlmFCreate | NlmFExcl : 0)), sequence);
         var family = a.Address.AddressFamily == AddressFamily.InterNetworkV6 ? (byte)10 : (byte)2;
         w.Bytes([family, (byte)a.PrefixLength, 0, a.Scope]);
         w.U32(unchecked((uint)a.IfIndex));
@@ -109,7 +109,7 @@ public static partial class RtnlMessages
     public static byte[] Route(bool add, RtnlRoute r, uint sequence)
     {
         ArgumentNullException.ThrowIfNull(r);
-        var w = new Writer(add ? RtmNewRoute : RtmDelRoute, (ushort)(NlmFRequest | NlmFAck | (add ? NlmFCreate | NlmFExcl : 0)), sequence);
+        var w = new NetlinkWriter(add ? RtmNewRoute : RtmDelRoute, (ushort)(NlmFRequest | NlmFAck | (add ? NlmFCreate | NlmFExcl : 0)), sequence);
         var family = r.Destination.AddressFamily == AddressFamily.InterNetworkV6 ? (byte)10 : (byte)2;
         // A route with a gateway, or one that is not unicast, reaches beyond the link; a plain device route is link scope.
         var scope = r.Scope ?? (r.Gateway is null && r.Type == RtnRouteType.Unicast && r.IfIndex is not null ? ScopeLink : ScopeUniverse);
@@ -170,93 +170,5 @@ public static partial class RtnlMessages
         }
 
         return null;
-    }
-
-    private sealed class Writer
-    {
-        private readonly List<byte> _bytes = new(128);
-
-        public Writer(ushort type, ushort flags, uint sequence)
-        {
-            U32(0);
-            U16(type);
-            U16(flags);
-            U32(sequence);
-            U32(0);
-        }
-
-        public void Bytes(ReadOnlySpan<byte> data)
-        {
-            foreach (var b in data)
-            {
-                _bytes.Add(b);
-            }
-        }
-
-        public void U16(ushort v)
-        {
-            Span<byte> b = stackalloc byte[2];
-            BinaryPrimitives.WriteUInt16LittleEndian(b, v);
-            Bytes(b);
-        }
-
-        public void U32(uint v)
-        {
-            Span<byte> b = stackalloc byte[4];
-            BinaryPrimitives.WriteUInt32LittleEndian(b, v);
-            Bytes(b);
-        }
-
-        public void AttrAddress(ushort type, IPAddress address) => Attr(type, address.GetAddressBytes());
-
-        public void AttrU32(ushort type, uint value)
-        {
-            Span<byte> b = stackalloc byte[4];
-            BinaryPrimitives.WriteUInt32LittleEndian(b, value);
-            Attr(type, b);
-        }
-
-        public void AttrBytes(ushort type, ReadOnlySpan<byte> value) => Attr(type, value);
-
-        /// <summary>Opens a nested attribute; <see cref="EndNest"/> writes its length once its content is known.</summary>
-        public int BeginNest(ushort type)
-        {
-            var start = _bytes.Count;
-            U16(0);
-            U16(type);
-            return start;
-        }
-
-        public void EndNest(int start)
-        {
-            var length = (ushort)(_bytes.Count - start);
-            _bytes[start] = (byte)length;
-            _bytes[start + 1] = (byte)(length >> 8);
-        }
-
-        public void AttrString(ushort type, string value)
-        {
-            var bytes = new byte[value.Length + 1];
-            System.Text.Encoding.ASCII.GetBytes(value, bytes);
-            Attr(type, bytes);
-        }
-
-        private void Attr(ushort type, ReadOnlySpan<byte> data)
-        {
-            U16((ushort)(4 + data.Length));
-            U16(type);
-            Bytes(data);
-            while (_bytes.Count % 4 != 0)
-            {
-                _bytes.Add(0);
-            }
-        }
-
-        public byte[] Finish()
-        {
-            var result = _bytes.ToArray();
-            BinaryPrimitives.WriteUInt32LittleEndian(result, (uint)result.Length);
-            return result;
-        }
     }
 }

@@ -13,22 +13,7 @@ public sealed class CheckerNodeTests(ITestOutputHelper output)
         NetnsLab.RequireRootAndTools("python3");
         using var lab = NetnsLab.Create(2, output);
         var backend = lab.Start(lab.Hosts[1].Namespace, "backend", "python3", ["-m", "http.server", "--bind", "192.0.2.12", "8080"]);
-        const string config = """
-            virtual_server 192.0.2.100 80 {
-                delay_loop 1
-                lb_algo rr
-                lb_kind DR
-                protocol TCP
-                real_server 192.0.2.12 8080 {
-                    weight 1
-                    TCP_CHECK {
-                        connect_timeout 1
-                        retry 0
-                    }
-                }
-            }
-            """;
-        var node = lab.Hosts[0].Start(Daemon.ActorHa, config);
+        var node = lab.Hosts[0].Start(Daemon.ActorHa, Vs("192.0.2.100", 1));
         Assert.True(await node.WaitForLineAsync("IPVS: Can't initialize ipvs", TimeSpan.FromSeconds(15)));
         Assert.True(await node.WaitForLineAsync("TCP connection to [192.0.2.12]:tcp:8080 success.", TimeSpan.FromSeconds(15)));
 
