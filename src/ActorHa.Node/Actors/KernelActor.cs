@@ -73,6 +73,7 @@ internal sealed class KernelActor : ReceiveActor
     private RouteNetlinkSocket? _netlink;
     private PacketSocket? _packets;
     private Task _writing = Task.CompletedTask;
+    private bool _stopping;
     private long _requests;
     private long _failures;
 
@@ -117,6 +118,7 @@ internal sealed class KernelActor : ReceiveActor
 
     protected override void PostStop()
     {
+        _stopping = true;
         if (_settings.ReleaseOnStop)
         {
             // Reverse order: routes installed after an address may depend on it.
@@ -414,7 +416,25 @@ internal sealed class KernelActor : ReceiveActor
 
         var snapshot = _ledger.ToArray();
         var log = _log;
-        _writing = _writing.ContinueWith(_ => WriteLedger(file, snapshot, log), CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
+        void Write() => _writing = _writing.ContinueWith(_ => WriteLedger(file, snapshot, log), CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
+
+        // On the event loop, handing the write to the thread pool (a futex wake) waits until the loop has run what is
+        // queued (the takeover's other messages); PostStop writes at once.
+        if (!_stopping && Context.System.Scheduler is Hosting.PreciseScheduler { OnLoop: true } loop)
+        {
+            loop.Post(new Deferred(Write));
+        }
+        else
+        {
+            Write();
+        }
+    }
+
+    private sealed class Deferred(Action action) : Akka.Dispatch.IRunnable
+    {
+        public void Run() => action();
+
+        public void Execute() => action();
     }
 
     private static void WriteLedger(string file, LedgerEntry[] snapshot, ILoggingAdapter log)

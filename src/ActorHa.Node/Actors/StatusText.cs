@@ -36,6 +36,11 @@ internal static class StatusText
                 sb.Append(CultureInfo.InvariantCulture, $"  since {t.At.ToLocalTime():yyyy-MM-dd HH:mm:ss}: {t.From.ToString().ToUpperInvariant()} -> {t.To.ToString().ToUpperInvariant()} ({Reason(t.Reason)})\n");
             }
 
+            if (s.LastTakeover is { } takeover)
+            {
+                sb.Append(CultureInfo.InvariantCulture, $"  last takeover: VIPs installed {takeover.Installed.TotalMilliseconds:F2} ms after Master_Down_Interval ran out (timer {takeover.FiredLate.TotalMilliseconds:F2} ms late)\n");
+            }
+
             if (s.Peers.Count > 0)
             {
                 // What `switchover --to` decides from: priorities heard from peers' adverts (backups are silent).

@@ -66,6 +66,12 @@ internal static class MetricsRenderer
         Each(m, instances, "actorha_vrrp_priority", Kind.Gauge, "Effective priority: the configured one adjusted by tracking (and maintenance).", i => i.Priority);
         Each(m, instances, "actorha_vrrp_base_priority", Kind.Gauge, "The configured priority.", i => i.BasePriority);
         Each(m, instances, "actorha_vrrp_vips_held", Kind.Gauge, "1 while this node has the instance's virtual addresses installed.", i => i.VipsHeld ? 1 : 0);
+        m.Family("actorha_vrrp_last_takeover_delay_seconds", Kind.Gauge, "The last takeover on Master_Down_Timer: VIPs in the kernel this long after Master_Down_Interval ran out.");
+        foreach (var i in instances.Where(i => i.LastTakeover is not null))
+        {
+            m.Sample("actorha_vrrp_last_takeover_delay_seconds", i.LastTakeover!.Value.Installed.TotalSeconds, ("instance", i.Name));
+        }
+
         Each(m, instances, "actorha_vrrp_adverts_sent_total", Kind.Counter, "Adverts this node sent.", i => i.AdvertsSent);
         Each(m, instances, "actorha_vrrp_adverts_received_total", Kind.Counter, "Valid adverts received from peers.", i => i.AdvertsReceived);
 

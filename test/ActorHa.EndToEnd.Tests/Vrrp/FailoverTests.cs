@@ -35,6 +35,9 @@ public sealed class FailoverTests(ITestOutputHelper output)
         lab.Hosts[2].Sh("ip link set eth0 down");
         Assert.True(await NetnsLab.WaitUntilAsync(() => lab.Hosts[1].HasAddress(Vip), Election), "h2 (priority 150) did not take over");
         Assert.True(await nodes[1].WaitForLineAsync("(VI_1) Entering MASTER STATE", TimeSpan.FromSeconds(2)));
+        // The node measures its own takeover against the protocol's limit (no bound asserted: CI is noisy).
+        Assert.True(await nodes[1].WaitForLineAsync("(VI_1) takeover: Master_Down_Timer fired", TimeSpan.FromSeconds(5)));
+        Assert.Contains("last takeover: VIPs installed", lab.Hosts[1].Sh($"{LabNodes.ActorHaPath} status -p {Path.Combine(Path.GetDirectoryName(nodes[1].ConfigPath!)!, "actorha.pid")}"), StringComparison.Ordinal);
         Assert.True(await capture.WaitForLineAsync(h2Mac, TimeSpan.FromSeconds(5)), "the client saw no gratuitous ARP from h2 for the VIP");
         lab.Client.Sh($"ping -c1 -W2 {Vip}");
         Assert.Contains(h2Mac, lab.Client.Sh($"ip neigh show {Vip}"), StringComparison.Ordinal);
