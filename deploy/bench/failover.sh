@@ -13,13 +13,14 @@
 # deploy/bench/failover-results.md.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-RUNS=20 IMPL=both RSS_SECONDS=60
+RUNS=20 IMPL=both RSS_SECONDS=60 MODES=("2 1" "3 0.1") SIGNALS=(KILL TERM)
 while (($#)); do
     case $1 in
         --runs) RUNS=$2; shift 2 ;;
         --impl) IMPL=$2; shift 2 ;;
         --rss-seconds) RSS_SECONDS=$2; shift 2 ;;
-        *) echo "usage: $0 [--runs N] [--impl actorha|keepalived|both] [--rss-seconds S]" >&2; exit 2 ;;
+        --quick) MODES=("2 1") SIGNALS=(KILL); RSS_SECONDS=0; shift ;;
+        *) echo "usage: $0 [--runs N] [--impl actorha|keepalived|both] [--rss-seconds S] [--quick]" >&2; exit 2 ;;
     esac
 done
 [[ $(id -u) -eq 0 ]] || { echo "failover.sh: needs root (namespaces)" >&2; exit 2; }
@@ -96,13 +97,15 @@ run_once() { # run_once IMPL VERSION INTERVAL SIGNAL -> appends "takeover garp" 
     python3 - "$WORK" "$sig" "$int" "$MAC1" >>"$WORK/results.$impl.$ver.$sig" <<'PY'
 import sys, re, datetime
 work, sig, interval, mac = sys.argv[1], sys.argv[2], float(sys.argv[3]), sys.argv[4]
-adverts, garps = [], []
+adverts, garps, mine = [], [], []
 for line in open(f"{work}/capture"):
     if not line[:1].isdigit():
         continue
     t = float(line.split()[0])
     if "192.0.2.12 > 224.0.0.18" in line and "VRRP" in line:
         adverts.append((t, int(re.search(r"prio (\d+)", line).group(1))))
+    elif "192.0.2.11 > 224.0.0.18" in line and "VRRP" in line:
+        mine.append(t)
     elif mac in line and "192.0.2.100" in line and "ARP" in line:
         garps.append(t)
 added = None
@@ -119,7 +122,8 @@ else:
     ref = [t for t, p in adverts if p != 0][-1]
     limit = 3 * interval + skew
 garp = next(t for t in garps if t > ref)
-print(f"{(added - ref - limit) * 1000:.1f} {(garp - ref - limit) * 1000:.1f}")
+advert = next(t for t in mine if t > ref)
+print(f"{(added - ref - limit) * 1000:.1f} {(garp - ref - limit) * 1000:.1f} {(advert - ref - limit) * 1000:.1f}")
 PY
     kill -TERM "$backup" 2>/dev/null || true
     kill -KILL "$master" 2>/dev/null || true
@@ -133,9 +137,9 @@ PY
 impls=(actorha keepalived)
 [[ $IMPL == both ]] || impls=("$IMPL")
 for impl in "${impls[@]}"; do
-    for mode in "2 1" "3 0.1"; do
+    for mode in "${MODES[@]}"; do
         read -r ver int <<<"$mode"
-        for sig in KILL TERM; do
+        for sig in "${SIGNALS[@]}"; do
             for ((r = 1; r <= RUNS; r++)); do
                 run_once "$impl" "$ver" "$int" "$sig" || echo "run failed: $impl v$ver $sig #$r" >&2
             done
@@ -147,8 +151,8 @@ report() {
     python3 - "$WORK" "$RUNS" "${impls[@]}" <<'PY'
 import sys, statistics, glob, os
 work, runs, impls = sys.argv[1], sys.argv[2], sys.argv[3:]
-print(f"| implementation | VRRP / advert_int | signal | runs | takeover - limit: median / max (ms) | first GARP - limit: median / max (ms) |")
-print("|---|---|---|---|---|---|")
+print(f"| implementation | VRRP / advert_int | signal | runs | VIP added - limit: median / max (ms) | first advert - limit: median / max (ms) | first GARP - limit: median / max (ms) |")
+print("|---|---|---|---|---|---|---|")
 for impl in impls:
     for ver, interval in (("2", "1 s"), ("3", "0.1 s")):
         for sig in ("KILL", "TERM"):
@@ -158,9 +162,9 @@ for impl in impls:
             rows = [tuple(map(float, l.split())) for l in open(path) if l.strip()]
             if not rows:
                 continue
-            t = [r[0] for r in rows]; g = [r[1] for r in rows]
+            t = [r[0] for r in rows]; g = [r[1] for r in rows]; a = [r[2] for r in rows]
             limit = "Master_Down_Interval" if sig == "KILL" else "Skew_Time"
-            print(f"| {impl} | v{ver} / {interval} | SIG{sig} (limit: {limit}) | {len(rows)} | {statistics.median(t):.1f} / {max(t):.1f} | {statistics.median(g):.1f} / {max(g):.1f} |")
+            print(f"| {impl} | v{ver} / {interval} | SIG{sig} (limit: {limit}) | {len(rows)} | {statistics.median(t):.1f} / {max(t):.1f} | {statistics.median(a):.1f} / {max(a):.1f} | {statistics.median(g):.1f} / {max(g):.1f} |")
 PY
 }
 
@@ -181,6 +185,7 @@ rss_cpu() { # rss_cpu IMPL COUNT -> "rss_kib cpu_percent"
     echo "$rss $(awk -v a="$t0" -v b="$t1" -v s="$RSS_SECONDS" -v hz="$(getconf CLK_TCK)" 'BEGIN{printf "%.2f", (b-a)/hz/s*100}')"
 }
 
+if ((RSS_SECONDS == 0)); then report; exit 0; fi
 {
     echo "# Failover and footprint, ActorHa beside keepalived $(keepalived --version 2>&1 | head -n1 | awk '{print $2}')"
     echo
