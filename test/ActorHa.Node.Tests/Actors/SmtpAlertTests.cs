@@ -1,9 +1,9 @@
 using System.Net;
 using System.Net.Sockets;
-using System.Text;
 using ActorHa.Config.Model;
 using ActorHa.Node.Actors;
 using ActorHa.Node.Scripts;
+using ActorHa.Tests.Shared;
 using Akka.Actor;
 using Akka.TestKit.Xunit2;
 
@@ -12,79 +12,11 @@ namespace ActorHa.Node.Tests.Actors;
 /// <summary>smtp_alert against a real SMTP listener on loopback that records the dialogue.</summary>
 public sealed class SmtpAlertTests : TestKit
 {
-    /// <summary>A tiny SMTP server: answers the dialogue and keeps each message's commands and data.</summary>
-    private sealed class SmtpListener : IDisposable
-    {
-        private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
-        private readonly CancellationTokenSource _stop = new();
-
-        public SmtpListener()
-        {
-            _listener.Start();
-            _ = Task.Run(AcceptLoop);
-        }
-
-        public int Port => ((IPEndPoint)_listener.LocalEndpoint).Port;
-
-        public System.Collections.Concurrent.ConcurrentQueue<string> Transcripts { get; } = new();
-
-        private async Task AcceptLoop()
-        {
-            while (!_stop.IsCancellationRequested)
-            {
-                using var client = await _listener.AcceptTcpClientAsync(_stop.Token);
-                using var stream = client.GetStream();
-                using var reader = new StreamReader(stream, Encoding.ASCII);
-                await using var writer = new StreamWriter(stream, Encoding.ASCII) { NewLine = "\r\n", AutoFlush = true };
-                var transcript = new StringBuilder();
-                await writer.WriteLineAsync("220 test ESMTP");
-                var inData = false;
-                while (await reader.ReadLineAsync(_stop.Token) is { } line)
-                {
-                    transcript.Append(line).Append('\n');
-                    if (inData)
-                    {
-                        if (line == ".")
-                        {
-                            inData = false;
-                            await writer.WriteLineAsync("250 queued");
-                        }
-
-                        continue;
-                    }
-
-                    if (line.StartsWith("DATA", StringComparison.Ordinal))
-                    {
-                        inData = true;
-                        await writer.WriteLineAsync("354 go ahead");
-                    }
-                    else if (line.StartsWith("QUIT", StringComparison.Ordinal))
-                    {
-                        await writer.WriteLineAsync("221 bye");
-                        break;
-                    }
-                    else
-                    {
-                        await writer.WriteLineAsync("250 ok");
-                    }
-                }
-
-                Transcripts.Enqueue(transcript.ToString());
-            }
-        }
-
-        public void Dispose()
-        {
-            _stop.Cancel();
-            _listener.Stop();
-        }
-    }
-
     [Fact]
     public void A_master_transition_with_smtp_alert_mails_every_recipient_in_keepalived_words()
     {
-        using var smtp = new SmtpListener();
-        var settings = new SmtpSettings(new SmtpServer(IPAddress.Loopback, smtp.Port), ["ops@example.org", "oncall@example.org"], "lb1@example.org", "lb1", "lb1", TimeSpan.FromSeconds(5));
+        using var smtp = new SmtpSink(new IPEndPoint(IPAddress.Loopback, 0));
+        var settings = new SmtpSettings(new SmtpServer(IPAddress.Loopback, smtp.EndPoint.Port), ["ops@example.org", "oncall@example.org"], "lb1@example.org", "lb1", "lb1", TimeSpan.FromSeconds(5));
         var notifier = Sys.ActorOf(Notifier.Props(Notifier.Settings.Default with { Smtp = settings }));
 
         notifier.Tell(new Notifier.Notify(Notifier.Target.Instance, "VI_1", Notifier.State.Master, 150, NotifyScripts.None) { SmtpAlert = true });
