@@ -9,24 +9,25 @@ namespace ActorHa.Tests.Shared;
 /// A tiny SMTP server for tests: answers HELO, MAIL, RCPT, DATA and QUIT and keeps, for every connection that
 /// delivered a message, the dialogue as the client sent it (one line per command or message line, CR LF stripped,
 /// each followed by '\n'). Every accept and read is cancellable: the sink's lifetime bounds them all and each
-/// connection gets at most <c>connectionLimit</c>. Dispose only cancels and closes; it never waits for a client.
+/// connection gets at most 30 s. Dispose only cancels and closes; it never waits for a client.
 /// </summary>
 public sealed class SmtpSink : IDisposable
 {
+    /// <summary>How long one connection may take; a stalled client is cut off then.</summary>
+    private static readonly TimeSpan ConnectionLimit = TimeSpan.FromSeconds(30);
+
     private readonly Socket _listener;
-    private readonly TimeSpan _connectionLimit;
     private readonly CancellationTokenSource _stop = new();
 
     public SmtpSink(IPEndPoint endpoint)
-        : this(Listen(endpoint))
+        : this(Listening(endpoint))
     {
     }
 
     /// <summary>Serves on a socket that is already bound and listening (one made inside a network namespace, say); the sink owns it.</summary>
-    public SmtpSink(Socket listening, TimeSpan? connectionLimit = null)
+    public SmtpSink(Socket listening)
     {
         _listener = listening;
-        _connectionLimit = connectionLimit ?? TimeSpan.FromSeconds(30);
         EndPoint = (IPEndPoint)_listener.LocalEndPoint!;
         _ = AcceptLoopAsync();
     }
@@ -36,20 +37,12 @@ public sealed class SmtpSink : IDisposable
     /// <summary>One dialogue per connection that delivered a message, in the order they ended.</summary>
     public ConcurrentQueue<string> Transcripts { get; } = new();
 
-    public static Socket Listen(IPEndPoint endpoint)
+    /// <summary>TcpListener binds and listens; the sink keeps only its socket.</summary>
+    private static Socket Listening(IPEndPoint endpoint)
     {
-        var socket = new Socket(endpoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
-        try
-        {
-            socket.Bind(endpoint);
-            socket.Listen(16);
-            return socket;
-        }
-        catch
-        {
-            socket.Dispose();
-            throw;
-        }
+        var listener = new TcpListener(endpoint);
+        listener.Start();
+        return listener.Server;
     }
 
     private async Task AcceptLoopAsync()
@@ -71,7 +64,7 @@ public sealed class SmtpSink : IDisposable
     private async Task ServeAsync(Socket client)
     {
         using var limit = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
-        limit.CancelAfter(_connectionLimit);
+        limit.CancelAfter(ConnectionLimit);
         // Closing the socket ends any read or write still pending when the limit or Dispose comes.
         using var closeOnCancel = limit.Token.Register(client.Dispose);
         try
