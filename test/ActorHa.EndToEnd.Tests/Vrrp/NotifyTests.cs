@@ -61,7 +61,7 @@ public sealed partial class NotifyTests(ITestOutputHelper output) : IDisposable
                 notify {script}
             """));
 
-        // BACKUP (init), then MASTER alone after Master_Down_Interval; the scripts of both take 3 s each.
+        // BACKUP (init), then MASTER alone after Master_Down_Interval (3.4 s, about as long as the two BACKUP scripts).
         Assert.True(await NetnsLab.WaitUntilAsync(() => host.HasAddress(Vip), TransitionWait), "no MASTER");
         var vipAdded = Now();
         File.WriteAllText(trackFile, "1\n");
