@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using ActorHa.Config.Model;
 using ActorHa.Node.Scripts;
+using ActorHa.Protocol.Logging;
 using Akka.Actor;
 using Akka.Event;
 using Mono.Unix.Native;
@@ -74,7 +75,7 @@ internal sealed class Notifier : ReceiveActor
 
     private sealed record JobDone(string Key, string Description, ScriptResult Result);
 
-    private sealed record MailDone(string Subject, string? Error);
+    private sealed record MailDone(string Subject, SmtpOutcome Outcome);
 
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly Settings _settings;
@@ -92,13 +93,18 @@ internal sealed class Notifier : ReceiveActor
         Receive<MailDone>(m =>
         {
             _mailsInFlight--;
-            if (m.Error is null)
+            if (m.Outcome.Connected && _settings.Smtp is { Server: var server })
             {
-                _log.Info("SMTP alert successfully sent.");
+                _log.Info("{0}", KeepalivedLog.SmtpAlertConnected(server.Address, server.Port));
+            }
+
+            if (m.Outcome.Error is null)
+            {
+                _log.Info("{0}", KeepalivedLog.SmtpAlertSent);
             }
             else
             {
-                _log.Warning("Error sending SMTP alert ({0}): {1}", m.Subject, m.Error);
+                _log.Warning("Error sending SMTP alert ({0}): {1}", m.Subject, m.Outcome.Error);
             }
 
             ReleaseDrainWaiters();

@@ -26,10 +26,15 @@ internal sealed record SmtpSettings(SmtpServer Server, IReadOnlyList<string> To,
     }
 }
 
+/// <summary>How one alert went: whether the server took the connection (keepalived logs that by itself) and, if the mail failed, why.</summary>
+internal sealed record SmtpOutcome(bool Connected, string? Error);
+
 /// <summary>
 /// keepalived's smtp_alert: one plain-text mail per transition, subject and body in keepalived's words
 /// (<c>[router_id] VRRP Instance VI_1 - Entering MASTER state</c>), sent with a minimal SMTP dialogue
-/// (HELO, MAIL, RCPT per recipient, DATA, QUIT) bounded by smtp_connect_timeout. Failures are returned, not thrown.
+/// (HELO, MAIL, RCPT per recipient, DATA, QUIT) bounded by smtp_connect_timeout. The message is keepalived 2.2.7's
+/// byte for byte but for the date (seen by a sink in the lab, NotifyTests): its headers, X-Mailer included, and the
+/// empty line keepalived leaves between the body and the final dot. Failures are returned, not thrown.
 /// </summary>
 internal static class SmtpAlert
 {
@@ -48,13 +53,15 @@ internal static class SmtpAlert
         return string.Create(CultureInfo.InvariantCulture, $"{t:ddd, dd MMM yyyy HH:mm:ss} {sign}{Math.Abs(offset.Hours):00}{Math.Abs(offset.Minutes):00}");
     }
 
-    public static async Task<string?> SendAsync(SmtpSettings s, string subject, string body, DateTimeOffset now)
+    public static async Task<SmtpOutcome> SendAsync(SmtpSettings s, string subject, string body, DateTimeOffset now)
     {
         using var cts = new CancellationTokenSource(s.ConnectTimeout);
+        var connected = false;
         try
         {
             using var client = new TcpClient(s.Server.Address.AddressFamily);
             await client.ConnectAsync(s.Server.Address, s.Server.Port, cts.Token).ConfigureAwait(false);
+            connected = true;
             using var stream = client.GetStream();
             using var reader = new StreamReader(stream, Encoding.ASCII);
             await using var writer = new StreamWriter(stream, Encoding.ASCII) { NewLine = "\r\n", AutoFlush = true };
@@ -88,26 +95,27 @@ internal static class SmtpAlert
             error ??= await Say("DATA", "354").ConfigureAwait(false);
             if (error is not null)
             {
-                return error;
+                return new SmtpOutcome(connected, error);
             }
 
             var message = new StringBuilder()
                 .Append(CultureInfo.InvariantCulture, $"Date: {RfcDate(now)}\r\n")
                 .Append(CultureInfo.InvariantCulture, $"From: {s.From}\r\n")
                 .Append(CultureInfo.InvariantCulture, $"Subject: {subject}\r\n")
-                .Append(CultureInfo.InvariantCulture, $"X-Mailer: ActorHa (keepalived compatible)\r\n")
+                .Append("X-Mailer: Keepalived\r\n")
                 .Append(CultureInfo.InvariantCulture, $"To: {string.Join(", ", s.To)}\r\n\r\n")
-                .Append(body.Replace("\n.", "\n..", StringComparison.Ordinal)).Append("\r\n.");
-            return await Say(message.ToString(), "250").ConfigureAwait(false)
-                ?? await Say("QUIT", "221").ConfigureAwait(false);
+                .Append(body.Replace("\n.", "\n..", StringComparison.Ordinal)).Append("\r\n\r\n.");
+            return new SmtpOutcome(
+                connected,
+                await Say(message.ToString(), "250").ConfigureAwait(false) ?? await Say("QUIT", "221").ConfigureAwait(false));
         }
         catch (OperationCanceledException)
         {
-            return $"SMTP connection to {s.Server.Address}:{s.Server.Port} timed out";
+            return new SmtpOutcome(connected, $"SMTP connection to {s.Server.Address}:{s.Server.Port} timed out");
         }
         catch (Exception e) when (e is SocketException or IOException)
         {
-            return $"SMTP connection to {s.Server.Address}:{s.Server.Port} failed: {e.Message}";
+            return new SmtpOutcome(connected, $"SMTP connection to {s.Server.Address}:{s.Server.Port} failed: {e.Message}");
         }
     }
 }

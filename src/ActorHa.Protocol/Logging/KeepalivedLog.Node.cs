@@ -35,6 +35,11 @@ public static partial class KeepalivedLog
     public static string SendingOneGratuitous(string device, IPAddress address, bool ipv6) =>
         ipv6 ? $"Sending unsolicited Neighbour Advert on {device} for {address}" : $"Sending gratuitous ARP on {device} for {address}";
 
+    /// <summary>smtp_alert's lines: keepalived logs the connection, then the server's 250 for the message.</summary>
+    public static string SmtpAlertConnected(IPAddress server, int port) => Invariant($"Remote SMTP server [{server}]:{port} connected.");
+
+    public const string SmtpAlertSent = "SMTP alert successfully sent.";
+
     /// <summary>
     /// The codec names a structural failure precisely ("TTL 254, expected 255"); keepalived words the common ones
     /// its own way, and that wording is what operators grep for. Anything else is logged as the codec says it.

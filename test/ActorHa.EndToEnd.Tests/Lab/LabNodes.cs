@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace ActorHa.EndToEnd.Tests.Lab;
 
 /// <summary>Which daemon a lab host runs: ActorHa (the build under test) or Debian's keepalived as a peer.</summary>
@@ -9,11 +7,9 @@ public enum Daemon
     Keepalived,
 }
 
-/// <summary>Starting VRRP daemons on lab hosts, each with its own config, pid files and state folder.</summary>
+/// <summary>Starting VRRP daemons on lab hosts, each with its own config, pid files and state folder (deleted with the lab).</summary>
 public static class LabNodes
 {
-    private static readonly string WorkRoot = Directory.CreateTempSubdirectory("actorha-e2e-").FullName;
-
     /// <summary>The actorha executable built next to the tests (the Node project is referenced).</summary>
     public static string ActorHaPath => Path.Combine(AppContext.BaseDirectory, "actorha");
 
@@ -34,8 +30,8 @@ public static class LabNodes
 
     public static LabProcess Start(this LabHost host, Daemon daemon, string config, params string[] extraArgs)
     {
-        var dir = Path.Combine(WorkRoot, $"{host.Namespace}-{daemon}-{Stopwatch.GetTimestamp()}");
-        Directory.CreateDirectory(dir);
+        var dir = Directory.CreateTempSubdirectory($"actorha-e2e-{host.Namespace}-{daemon}-").FullName;
+        host.Lab.DeleteOnDispose(dir);
         var conf = Path.Combine(dir, "keepalived.conf");
         File.WriteAllText(conf, config);
         if (daemon == Daemon.ActorHa)

@@ -12,7 +12,8 @@ namespace ActorHa.EndToEnd.Tests.Lab;
 /// namespaces and a client, each joined to the bridge by a veth pair whose host end is <c>eth0</c>. Nothing is put
 /// in the root namespace. Addresses come from the documentation ranges: host i is 192.0.2.(10+i)/24 and
 /// 2001:db8::(10+i)/64, the client 192.0.2.200 / 2001:db8::200. Dispose kills the processes it started (by PID) and
-/// deletes every namespace, also when the test failed; a crashed earlier test run is swept on the next creation.
+/// deletes every namespace and the daemons' folders, also when the test failed; a crashed earlier test run is swept
+/// on the next creation.
 /// </summary>
 public sealed partial class NetnsLab : IDisposable
 {
@@ -21,6 +22,7 @@ public sealed partial class NetnsLab : IDisposable
 
     private readonly List<string> _namespaces = [];
     private readonly List<LabProcess> _processes = [];
+    private readonly List<string> _directories = [];
     private readonly ITestOutputHelper? _output;
 
     private NetnsLab(string id, ITestOutputHelper? output)
@@ -177,6 +179,9 @@ public sealed partial class NetnsLab : IDisposable
         return capture;
     }
 
+    /// <summary>A folder the lab deletes on dispose, once its processes are gone (a daemon's config, pid file, state).</summary>
+    public void DeleteOnDispose(string directory) => _directories.Add(directory);
+
     public static async Task<bool> WaitUntilAsync(Func<bool> condition, TimeSpan timeout, TimeSpan? poll = null)
     {
         var sw = Stopwatch.StartNew();
@@ -198,6 +203,18 @@ public sealed partial class NetnsLab : IDisposable
         foreach (var p in _processes)
         {
             p.Dispose();
+        }
+
+        foreach (var dir in _directories)
+        {
+            try
+            {
+                Directory.Delete(dir, recursive: true);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                _output?.WriteLine($"cleanup of {dir} failed: {e.Message}");
+            }
         }
 
         foreach (var ns in Enumerable.Reverse(_namespaces))
