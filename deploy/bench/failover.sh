@@ -2,6 +2,7 @@
 # Failover latency, ActorHa beside keepalived, same lab and same configuration (issue 4's "Must show").
 #
 #   bash deploy/bench/failover.sh [--runs N] [--impl actorha|keepalived|both] [--rss-seconds S]
+#                                 [--signals "KILL TERM DROP"] [--quick]
 #
 # Two hosts (backup h1 at priority 100, master h2 at 200, VIP 192.0.2.100/24) and a client on one bridge, all
 # in network namespaces this script creates and removes. Per run: start both nodes, wait for a settled master,
@@ -9,6 +10,10 @@
 # advert (KILL) or its priority-0 advert (TERM), both taken from the client's capture (tcpdump -tt):
 #   takeover = VIP added on the backup (ip -ts monitor in the backup) ;  garp = first GARP from the backup's MAC
 # and printed as the excess over the protocol's own limit: Master_Down_Interval (KILL) or Skew_Time (TERM).
+# DROP (issue 5's priority-drop handover): the master's track_file gets a 1 (weight -150: priority 200 -> 50, below
+# the backup's 100). A preempting backup discards the lower-priority adverts, so it takes over Master_Down_Interval
+# after the master's last advert at 200 (RFC 3768 6.4.2); also printed: file write -> first advert at 50 (how fast
+# the master reacts), and how long the VIP was on both hosts (backup's add -> master's delete).
 # Then RSS and CPU of one node with 1 and 200 instances as master for --rss-seconds. Writes
 # deploy/bench/failover-results.md.
 set -euo pipefail
@@ -19,6 +24,7 @@ while (($#)); do
         --runs) RUNS=$2; shift 2 ;;
         --impl) IMPL=$2; shift 2 ;;
         --rss-seconds) RSS_SECONDS=$2; shift 2 ;;
+        --signals) read -r -a SIGNALS <<<"$2"; shift 2 ;;
         --quick) MODES=("2 1") SIGNALS=(KILL); RSS_SECONDS=0; shift ;;
         *) echo "usage: $0 [--runs N] [--impl actorha|keepalived|both] [--rss-seconds S] [--quick]" >&2; exit 2 ;;
     esac
@@ -42,10 +48,14 @@ lab_up 2
 H1=$(lab_ns h1) H2=$(lab_ns h2) C=$(lab_ns c)
 MAC1=$(ip -n "$H1" link show eth0 | awk '/ether/{print $2}')
 
-conf() { # conf PRIORITY VERSION INTERVAL [COUNT]
-    local prio=$1 ver=$2 int=$3 count=${4:-1} i
+conf() { # conf PRIORITY VERSION INTERVAL [COUNT [TRACK_FILE]]
+    local prio=$1 ver=$2 int=$3 count=${4:-1} track=${5:-} i extra=""
+    if [[ -n $track ]]; then
+        printf 'vrrp_track_file tf_drop {\n  file %s\n  weight -150\n}\n' "$track"
+        extra='  track_file {\n    tf_drop\n  }\n'
+    fi
     for ((i = 1; i <= count; i++)); do
-        printf 'vrrp_instance VI_%d {\n  state BACKUP\n  interface eth0\n  virtual_router_id %d\n  priority %d\n  advert_int %s\n  version %d\n  virtual_ipaddress {\n    %s/32\n  }\n}\n' \
+        printf "vrrp_instance VI_%d {\n  state BACKUP\n  interface eth0\n  virtual_router_id %d\n  priority %d\n  advert_int %s\n  version %d\n${extra}  virtual_ipaddress {\n    %s/32\n  }\n}\n" \
             "$i" "$i" "$prio" "$int" "$ver" "$([[ $i -eq 1 ]] && echo 192.0.2.100 || echo "198.51.100.$i")"
     done
 }
@@ -62,12 +72,15 @@ start() { # start IMPL NS NAME CONF -> echoes the pid(s) to signal
 }
 
 holds() { ip -n "$1" -o addr show dev eth0 | grep -q " 192.0.2.100/"; }
+not_holds() { ! holds "$1"; }
 wait_for() { local until=$((SECONDS + $1)); shift; while ! "$@"; do ((SECONDS < until)) || return 1; sleep 0.01; done; }
 
 run_once() { # run_once IMPL VERSION INTERVAL SIGNAL -> appends "takeover garp" excess in ms to $WORK/results
     local impl=$1 ver=$2 int=$3 sig=$4
     conf 100 "$ver" "$int" >"$WORK/backup.conf"
-    conf 200 "$ver" "$int" >"$WORK/master.conf"
+    local track=""
+    if [[ $sig == DROP ]]; then track="$WORK/drop-file"; echo 0 >"$track"; fi
+    conf 200 "$ver" "$int" 1 $track >"$WORK/master.conf"
     local backup master
     backup=$(start "$impl" "$H1" backup "$WORK/backup.conf")
     master=$(start "$impl" "$H2" master "$WORK/master.conf")
@@ -76,10 +89,13 @@ run_once() { # run_once IMPL VERSION INTERVAL SIGNAL -> appends "takeover garp" 
     ip netns exec "$H1" ip -ts monitor address >"$WORK/monitor" 2>&1 &
     local mon=$!
     echo "$mon" >"$LAB_DIR/monitor.bgpid"
+    ip netns exec "$H2" ip -ts monitor address >"$WORK/monitor2" 2>&1 &
+    local mon2=$!
+    echo "$mon2" >"$LAB_DIR/monitor2.bgpid"
     ip netns exec "$C" tcpdump -l -n -e -tt -i eth0 'vrrp or arp' >"$WORK/capture" 2>/dev/null &
     local cap=$!
     echo "$cap" >"$LAB_DIR/capture.bgpid"
-    PIDS+=("$mon" "$cap")
+    PIDS+=("$mon" "$mon2" "$cap")
     sleep "$(awk -v i="$int" 'BEGIN{print 2*i + 0.5}')"
     if [[ $sig == KILL ]]; then
         # keepalived's VRRP child gets SIGTERM when its parent dies (parent-death signal) and would resign with
@@ -87,16 +103,27 @@ run_once() { # run_once IMPL VERSION INTERVAL SIGNAL -> appends "takeover garp" 
         [[ $impl == keepalived ]] && kill -KILL "$(cat "$LAB_DIR/master-vrrp.pid")" 2>/dev/null
         kill -KILL "$master"
         ip -n "$H2" link set eth0 down
+    elif [[ $sig == DROP ]]; then
+        date +%s.%N >"$WORK/dropped"
+        echo 1 >"$track"
     else
         kill -TERM "$master"
     fi
     wait_for 15 holds "$H1" || { echo "no takeover" >&2; return 1; }
+    [[ $sig != DROP ]] || wait_for 15 not_holds "$H2" || { echo "the old master kept the VIP" >&2; return 1; }
     sleep 0.5
-    kill "$mon" "$cap" 2>/dev/null || true
-    wait "$mon" "$cap" 2>/dev/null || true
+    kill "$mon" "$mon2" "$cap" 2>/dev/null || true
+    wait "$mon" "$mon2" "$cap" 2>/dev/null || true
     python3 - "$WORK" "$sig" "$int" "$MAC1" >>"$WORK/results.$impl.$ver.$sig" <<'PY'
 import sys, re, datetime
 work, sig, interval, mac = sys.argv[1], sys.argv[2], float(sys.argv[3]), sys.argv[4]
+
+def vip_event(path, deleted):
+    for line in open(path):
+        if "192.0.2.100" in line and ("Deleted" in line) == deleted and line.startswith("["):
+            return datetime.datetime.fromisoformat(line[1:line.index("]")]).timestamp()
+    return None
+
 adverts, garps, mine = [], [], []
 for line in open(f"{work}/capture"):
     if not line[:1].isdigit():
@@ -108,14 +135,17 @@ for line in open(f"{work}/capture"):
         mine.append(t)
     elif mac in line and "192.0.2.100" in line and "ARP" in line:
         garps.append(t)
-added = None
-for line in open(f"{work}/monitor"):
-    if "192.0.2.100" in line and "Deleted" not in line and line.startswith("["):
-        stamp = line[1:line.index("]")]
-        added = datetime.datetime.fromisoformat(stamp).timestamp()
-        break
+added = vip_event(f"{work}/monitor", deleted=False)
 skew = (256 - 100) / 256 * interval
-if sig == "TERM":
+extra = ""
+if sig == "DROP":
+    dropped = float(open(f"{work}/dropped").read())
+    lower = next(t for t, p in adverts if p < 100 and p != 0)
+    ref = [t for t, p in adverts if p >= 100 and t < lower][-1]
+    limit = 3 * interval + skew
+    removed = vip_event(f"{work}/monitor2", deleted=True)
+    extra = f" {(lower - dropped) * 1000:.1f} {(removed - added) * 1000:.1f}"
+elif sig == "TERM":
     ref = next(t for t, p in adverts if p == 0)
     limit = skew
 else:
@@ -123,7 +153,7 @@ else:
     limit = 3 * interval + skew
 garp = next(t for t in garps if t > ref)
 advert = next(t for t in mine if t > ref)
-print(f"{(added - ref - limit) * 1000:.1f} {(garp - ref - limit) * 1000:.1f} {(advert - ref - limit) * 1000:.1f}")
+print(f"{(added - ref - limit) * 1000:.1f} {(garp - ref - limit) * 1000:.1f} {(advert - ref - limit) * 1000:.1f}{extra}")
 PY
     kill -TERM "$backup" 2>/dev/null || true
     kill -KILL "$master" 2>/dev/null || true
@@ -151,20 +181,34 @@ report() {
     python3 - "$WORK" "$RUNS" "${impls[@]}" <<'PY'
 import sys, statistics, glob, os
 work, runs, impls = sys.argv[1], sys.argv[2], sys.argv[3:]
+
+def load(impl, ver, sig):
+    path = f"{work}/results.{impl}.{ver}.{sig}"
+    return [tuple(map(float, l.split())) for l in open(path) if l.strip()] if os.path.exists(path) else []
+
+def mm(values):
+    return f"{statistics.median(values):.1f} / {max(values):.1f}"
+
 print(f"| implementation | VRRP / advert_int | signal | runs | VIP added - limit: median / max (ms) | first advert - limit: median / max (ms) | first GARP - limit: median / max (ms) |")
 print("|---|---|---|---|---|---|---|")
 for impl in impls:
     for ver, interval in (("2", "1 s"), ("3", "0.1 s")):
-        for sig in ("KILL", "TERM"):
-            path = f"{work}/results.{impl}.{ver}.{sig}"
-            if not os.path.exists(path):
-                continue
-            rows = [tuple(map(float, l.split())) for l in open(path) if l.strip()]
+        for sig in ("KILL", "TERM", "DROP"):
+            rows = load(impl, ver, sig)
             if not rows:
                 continue
             t = [r[0] for r in rows]; g = [r[1] for r in rows]; a = [r[2] for r in rows]
-            limit = "Master_Down_Interval" if sig == "KILL" else "Skew_Time"
-            print(f"| {impl} | v{ver} / {interval} | SIG{sig} (limit: {limit}) | {len(rows)} | {statistics.median(t):.1f} / {max(t):.1f} | {statistics.median(a):.1f} / {max(a):.1f} | {statistics.median(g):.1f} / {max(g):.1f} |")
+            limit = {"KILL": "Master_Down_Interval", "TERM": "Skew_Time", "DROP": "Master_Down_Interval after its last advert at 200"}[sig]
+            case = "priority drop" if sig == "DROP" else f"SIG{sig}"
+            print(f"| {impl} | v{ver} / {interval} | {case} (limit: {limit}) | {len(rows)} | {mm(t)} | {mm(a)} | {mm(g)} |")
+drops = [(impl, ver, interval, load(impl, ver, "DROP")) for impl in impls for ver, interval in (("2", "1 s"), ("3", "0.1 s"))]
+if any(rows for *_, rows in drops):
+    print()
+    print("| implementation | VRRP / advert_int | priority drop: file written -> first advert at 50: median / max (ms) | VIP on both hosts: median / max (ms) |")
+    print("|---|---|---|---|")
+    for impl, ver, interval, rows in drops:
+        if rows:
+            print(f"| {impl} | v{ver} / {interval} | {mm([r[3] for r in rows])} | {mm([r[4] for r in rows])} |")
 PY
 }
 

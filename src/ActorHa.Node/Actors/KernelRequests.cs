@@ -74,5 +74,8 @@ internal static class KernelRequests
     public sealed record Done(string Owner, object Request, IReadOnlyList<string> Errors)
     {
         public bool Ok => Errors.Count == 0;
+
+        /// <summary>When the kernel had the change (a Stopwatch timestamp; the reply may be read later).</summary>
+        public long CompletedAt { get; init; } = System.Diagnostics.Stopwatch.GetTimestamp();
     }
 }

@@ -42,11 +42,11 @@ public sealed class TrackFileActorTests : TestKit
         Assert.Equal(new TrackFileActor.State("tf", 0, -10, false), ExpectMsg<TrackFileActor.State>());
 
         File.WriteAllText(file.File, "7\n");
-        Assert.Equal(7, ExpectMsg<TrackFileActor.State>(TimeSpan.FromSeconds(3)).Value);
+        Assert.Equal(7, ExpectMsg<TrackFileActor.State>(TimeSpan.FromSeconds(10)).Value);
 
         // `echo 0 > file`: truncation and write arrive as one change, not as an empty file first.
         File.WriteAllText(file.File, "0\n");
-        Assert.Equal(0, ExpectMsg<TrackFileActor.State>(TimeSpan.FromSeconds(3)).Value);
+        Assert.Equal(0, ExpectMsg<TrackFileActor.State>(TimeSpan.FromSeconds(10)).Value);
         ExpectNoMsg(TimeSpan.FromMilliseconds(200));
     }
 
@@ -58,10 +58,10 @@ public sealed class TrackFileActorTests : TestKit
         Assert.Equal(0, ExpectMsg<TrackFileActor.State>().Value);
 
         File.WriteAllText(file.File, "  -4 trailing words\n");
-        Assert.Equal(-4, ExpectMsg<TrackFileActor.State>(TimeSpan.FromSeconds(3)).Value);
+        Assert.Equal(-4, ExpectMsg<TrackFileActor.State>(TimeSpan.FromSeconds(10)).Value);
 
         File.Delete(file.File);
-        Assert.Equal(0, ExpectMsg<TrackFileActor.State>(TimeSpan.FromSeconds(3)).Value);
+        Assert.Equal(0, ExpectMsg<TrackFileActor.State>(TimeSpan.FromSeconds(10)).Value);
     }
 
     [Fact]
@@ -74,7 +74,7 @@ public sealed class TrackFileActorTests : TestKit
 
         Directory.CreateDirectory(folder);
         File.WriteAllText(file.File, "12");
-        Assert.Equal(12, ExpectMsg<TrackFileActor.State>(TimeSpan.FromSeconds(3)).Value);
+        Assert.Equal(12, ExpectMsg<TrackFileActor.State>(TimeSpan.FromSeconds(10)).Value);
     }
 
     [Fact]
@@ -169,7 +169,7 @@ public sealed class TrackFileActorTests : TestKit
             return ExpectMsg<VrrpInstanceActor.Status>();
         }
 
-        AwaitAssert(() => Assert.All(new[] { "VI_1", "VI_2" }, m => Assert.Equal(Protocol.StateMachine.VrrpState.Backup, Status(m).State)), TimeSpan.FromSeconds(3));
+        AwaitAssert(() => Assert.All(new[] { "VI_1", "VI_2" }, m => Assert.Equal(Protocol.StateMachine.VrrpState.Backup, Status(m).State)), TimeSpan.FromSeconds(10));
 
         File.WriteAllText(path, "1\n");
         AwaitAssert(
@@ -179,10 +179,10 @@ public sealed class TrackFileActorTests : TestKit
                 Assert.Equal(Protocol.StateMachine.VrrpState.Fault, s.State);
                 Assert.Contains("track_file tf value 1", s.Faults);
             }),
-            TimeSpan.FromSeconds(3));
+            TimeSpan.FromSeconds(10));
 
         File.WriteAllText(path, "0\n");
-        AwaitAssert(() => Assert.All(new[] { "VI_1", "VI_2" }, m => Assert.Equal(Protocol.StateMachine.VrrpState.Backup, Status(m).State)), TimeSpan.FromSeconds(3));
+        AwaitAssert(() => Assert.All(new[] { "VI_1", "VI_2" }, m => Assert.Equal(Protocol.StateMachine.VrrpState.Backup, Status(m).State)), TimeSpan.FromSeconds(10));
     }
 
     /// <summary>A parent that only holds one named child, to build /user/node/track-files/tf.</summary>
