@@ -91,7 +91,17 @@ internal sealed class VrrpSocketActor : ReceiveActor
     {
         /// <summary>The kernel's receive time (UTC); the instance's timers count from it.</summary>
         public DateTime ReceivedAt { get; init; } = DateTime.UtcNow;
+
+        /// <summary>From <see cref="RehearseReceive"/>: to be checked and stepped dry, never acted on.</summary>
+        public bool Rehearsal { get; init; }
     }
+
+    /// <summary>
+    /// A dry run of the receive path (VrrpInstanceActor.RehearseResign): <paramref name="Packet"/> (an IPv4 datagram
+    /// with its header, or an IPv6 payload) is parsed, checked and routed like one read from the instance's socket,
+    /// and reaches the instance as an <see cref="AdvertReceived"/> marked Rehearsal. Nothing is counted or logged.
+    /// </summary>
+    public sealed record RehearseReceive(IActorRef Instance, byte[] Packet, IPAddress Source, IPAddress Destination);
 
     /// <summary>An advert for this instance's VRID that failed the codec's checks.</summary>
     public sealed record InvalidAdvertReceived(IPAddress Source, string Reason);
@@ -153,6 +163,7 @@ internal sealed class VrrpSocketActor : ReceiveActor
         Receive<Send>(OnSend);
         Receive<Rehearse>(OnRehearse);
         Receive<Datagram>(OnDatagram);
+        Receive<RehearseReceive>(OnRehearseReceive);
         Receive<SocketFailed>(f => throw new IOException($"VRRP socket on ifindex {f.Key.IfIndex} failed: {f.Reason}"));
         Receive<GetStatus>(_ => Sender.Tell(_receivers
             .Select(kv => new SocketStatus(kv.Value.Name[..kv.Value.Name.IndexOf('/', StringComparison.Ordinal)], Family(kv.Key.Family), kv.Value.Received, kv.Value.Invalid, kv.Value.UnknownVrid))
@@ -287,22 +298,36 @@ internal sealed class VrrpSocketActor : ReceiveActor
         }
     }
 
-    private void OnDatagram(Datagram d)
+    private void OnDatagram(Datagram d) => Process(d.Key, d.Data, rehearsal: false);
+
+    private void OnRehearseReceive(RehearseReceive r)
     {
-        if (!_receivers.TryGetValue(d.Key, out var side))
+        if (_registrations.TryGetValue(r.Instance, out var registration))
+        {
+            var request = registration.Request;
+            Process(new SocketKey(request.IfIndex, request.Family), new ReceivedDatagram(r.Packet, request.IfIndex, r.Source, r.Destination, 255), rehearsal: true);
+        }
+    }
+
+    private void Process(SocketKey key, ReceivedDatagram data, bool rehearsal)
+    {
+        if (!_receivers.TryGetValue(key, out var side))
         {
             return;
         }
 
-        side.Received++;
-        var data = d.Data;
+        if (!rehearsal)
+        {
+            side.Received++;
+        }
+
         var options = VrrpParseOptions.Default;
         VrrpAdvert advert;
         string? error;
         IPAddress source;
         IPAddress destination;
         bool ok;
-        if (d.Key.Family == AddressFamily.InterNetwork)
+        if (key.Family == AddressFamily.InterNetwork)
         {
             ok = VrrpCodec.TryParseIPv4Datagram(data.Data, options, out advert, out var src4, out var dst4, out error);
             source = src4.Value == 0 ? data.Source : src4.ToIPAddress();
@@ -316,8 +341,13 @@ internal sealed class VrrpSocketActor : ReceiveActor
         }
 
         // The VRID sits at a fixed place even in a broken advert: use it to tell the instance concerned.
-        var vrid = ok ? advert.VirtualRouterId : PeekVrid(d.Key.Family, data.Data);
-        var target = vrid is { } v && _routes.TryGetValue(new Route(d.Key.IfIndex, d.Key.Family, v), out var instance) ? instance : null;
+        var vrid = ok ? advert.VirtualRouterId : PeekVrid(key.Family, data.Data);
+        var target = vrid is { } v && _routes.TryGetValue(new Route(key.IfIndex, key.Family, v), out var instance) ? instance : null;
+        if (rehearsal && (!ok || target is null))
+        {
+            return;
+        }
+
         if (!ok)
         {
             side.Invalid++;
@@ -346,7 +376,7 @@ internal sealed class VrrpSocketActor : ReceiveActor
             return;
         }
 
-        target.Tell(new AdvertReceived(data.Data, advert, source, destination, data.IfIndex) { ReceivedAt = data.ReceivedAt });
+        target.Tell(new AdvertReceived(data.Data, advert, source, destination, data.IfIndex) { ReceivedAt = data.ReceivedAt, Rehearsal = rehearsal });
     }
 
     private static bool Due(ReceiveSide side)

@@ -65,7 +65,8 @@ public sealed class ControlTests(ITestOutputHelper output)
         Assert.True(lab.Hosts[1].HasAddress("192.0.2.100"));
         using var after = JsonDocument.Parse(Cli(master, "status", "--json").Out);
         var node = after.RootElement.GetProperty("node");
-        Assert.Equal(1, node.GetProperty("reloadsFailed").GetInt64());
+        // Writing the file also wakes the config watcher (debounced), which may reject it a second time.
+        Assert.InRange(node.GetProperty("reloadsFailed").GetInt64(), 1, 2);
         Assert.False(node.GetProperty("lastReloadSucceeded").GetBoolean());
     }
 

@@ -110,6 +110,36 @@ public sealed class VrrpInstanceActorTests : TestKit
     }
 
     [Fact]
+    public void A_rehearsal_advert_from_a_higher_priority_peer_leaves_a_master_master_and_nothing_counted()
+    {
+        var instance = StartInstance();
+        Clock.Advance(TimeSpan.FromMilliseconds(3700));
+        _io.ExpectMsg<VrrpSocketActor.Send>();
+        _kernel.ExpectMsg<KernelRequests.AddVips>();
+        _kernel.ExpectMsg<KernelRequests.SendFrames>();
+        _notify.ExpectMsg<Notifier.Notify>(n => n.State == Notifier.State.Master);
+        var before = StatusOf(instance);
+
+        // The real thing (no Rehearsal flag) would send it to BACKUP and remove the VIPs; the rehearsal only asks
+        // /kernel to build the removal.
+        instance.Tell(Advert(200) with { Rehearsal = true }, _io.Ref);
+        var kernel = _kernel.ExpectMsg<KernelRequests.Rehearse>();
+        Assert.Equal("192.0.2.100/24 dev lo", Assert.Single(kernel.Vips).ToString());
+        _kernel.ExpectNoMsg(TimeSpan.FromMilliseconds(50));
+        _io.ExpectNoMsg(TimeSpan.FromMilliseconds(10));
+        _notify.ExpectNoMsg(TimeSpan.FromMilliseconds(10));
+        var after = StatusOf(instance);
+        Assert.Equal(Protocol.StateMachine.VrrpState.Master, after.State);
+        Assert.Equal(before.AdvertsReceived, after.AdvertsReceived);
+        Assert.True(after.VipsHeld);
+        Assert.Empty(after.Peers);
+
+        // A rehearsal that fails a check (wrong password) is not counted as invalid either.
+        instance.Tell(Advert(200, password: "wrong") with { Rehearsal = true }, _io.Ref);
+        Assert.Empty(StatusOf(instance).InvalidByReason);
+    }
+
+    [Fact]
     public void Backup_rehearses_its_takeover_without_sending_anything()
     {
         var result = ConfigCompiler.CompileText(Conf, "test.conf", ConfigCompileOptions.Default);
