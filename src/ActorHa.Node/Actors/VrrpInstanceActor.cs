@@ -249,6 +249,10 @@ internal sealed partial class VrrpInstanceActor : ReceiveActor, IWithTimers
     private long _masterDownDue;
     private TimeSpan? _takeoverFiredLate;
     private KernelRequests.AddVips? _pendingTakeover;
+    private KernelRequests.AddVips? _lastAddVips;
+
+    /// <summary>A takeover that preempts a live master advertises once /kernel has installed the VIPs.</summary>
+    private bool _advertAfterVips;
     private (TimeSpan FiredLate, TimeSpan Installed)? _lastTakeover;
 
     /// <summary>While an advert is handled: how long ago the kernel received it.</summary>
@@ -600,9 +604,15 @@ internal sealed partial class VrrpInstanceActor : ReceiveActor, IWithTimers
             // bookkeeping (timers, counters, log lines). They depend on none of it: the step's state is in _state.
             var rest = new List<VrrpEffect>(step.Effects.Count);
             var installs = false;
+            var vipsFirst = VipsBeforeAdvert(step.Effects);
             foreach (var effect in step.Effects)
             {
-                if (IsUrgent(effect))
+                if (vipsFirst && effect is SendAdvert)
+                {
+                    // Make before break: the advert waits for /kernel's answer to the AddVips (OnKernelDone).
+                    _advertAfterVips = true;
+                }
+                else if (IsUrgent(effect))
                 {
                     installs |= effect is AddVips;
                     Execute(effect);
@@ -613,7 +623,7 @@ internal sealed partial class VrrpInstanceActor : ReceiveActor, IWithTimers
                 }
             }
 
-            if (installs && step.State.State == VrrpState.Master && Context.System.Scheduler is Hosting.PreciseScheduler { OnLoop: true } loop)
+            if (installs && !vipsFirst && step.State.State == VrrpState.Master && Context.System.Scheduler is Hosting.PreciseScheduler { OnLoop: true } loop)
             {
                 // A takeover: end this turn now so /kernel installs the VIPs right after the advert left (as
                 // keepalived does); the bookkeeping runs in the next turn, or first thing in any earlier one
@@ -637,6 +647,22 @@ internal sealed partial class VrrpInstanceActor : ReceiveActor, IWithTimers
     }
 
     private static bool IsUrgent(VrrpEffect effect) => effect is SendAdvert or AddVips or SendGratuitousArp;
+
+    private static bool VipsBeforeAdvert(IReadOnlyList<VrrpEffect> effects)
+    {
+        foreach (var effect in effects)
+        {
+            switch (effect)
+            {
+                case SendAdvert:
+                    return false;
+                case AddVips:
+                    return true;
+            }
+        }
+
+        return false;
+    }
 
     private sealed record ContinueStep
     {
@@ -712,7 +738,8 @@ internal sealed partial class VrrpInstanceActor : ReceiveActor, IWithTimers
                 LogLater(KeepalivedLog.SettingVips(Name));
                 _vipsHeld = true;
                 _pendingTakeover = _takeoverFiredLate is null ? null : new KernelRequests.AddVips(Name, _vips, _routes) { Rules = _rules };
-                _settings.Kernel.Tell(_pendingTakeover ?? new KernelRequests.AddVips(Name, _vips, _routes) { Rules = _rules });
+                _lastAddVips = _pendingTakeover ?? new KernelRequests.AddVips(Name, _vips, _routes) { Rules = _rules };
+                _settings.Kernel.Tell(_lastAddVips);
                 break;
             case RemoveVips:
                 LogLater(KeepalivedLog.RemovingVips(Name));
@@ -1241,6 +1268,16 @@ internal sealed partial class VrrpInstanceActor : ReceiveActor, IWithTimers
         {
             OnVmacCreated(done);
             return;
+        }
+
+        if (_advertAfterVips && ReferenceEquals(done.Request, _lastAddVips))
+        {
+            _advertAfterVips = false;
+            if (_state is { State: VrrpState.Master } state)
+            {
+                SendAdvertisement(state.Priority);
+                _log.Debug("({0}) preempting a live master: VIPs installed before the first advert", Name);
+            }
         }
 
         if (_pendingTakeover is not null && ReferenceEquals(done.Request, _pendingTakeover))

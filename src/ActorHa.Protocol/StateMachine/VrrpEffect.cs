@@ -21,7 +21,11 @@ public sealed record ArmTimer(TimerName Timer, TimeSpan Delay) : VrrpEffect;
 /// <summary>Stop the timer if it is armed; a no-op otherwise.</summary>
 public sealed record CancelTimer(TimerName Timer) : VrrpEffect;
 
-/// <summary>Install the instance's virtual addresses, routes and rules.</summary>
+/// <summary>
+/// Install the instance's virtual addresses, routes and rules. When it comes before the step's
+/// <see cref="SendAdvert"/> (a takeover that preempts a live master), the step's advert and gratuitous ARPs leave only
+/// once the kernel has the addresses.
+/// </summary>
 public sealed record AddVips : VrrpEffect
 {
     private AddVips()

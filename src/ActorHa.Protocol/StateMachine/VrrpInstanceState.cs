@@ -28,6 +28,13 @@ public sealed record VrrpInstanceState
     /// <summary>How many gratuitous ARPs the armed GarpDelayTimer will send (master or lower-priority repeat).</summary>
     public int GarpDelayRepeat { get; init; }
 
+    /// <summary>
+    /// A backup heard a lower-priority master since it last armed Master_Down_Timer: the takeover that follows preempts
+    /// a live master, which keeps its VIPs until it hears our advert. So that the VIPs never have no holder, that
+    /// takeover installs them before it advertises (see <see cref="AddVips"/>).
+    /// </summary>
+    public bool PreemptingLiveMaster { get; init; }
+
     /// <summary>What failed, while in <see cref="VrrpState.Fault"/>.</summary>
     public string? FaultReason { get; init; }
 

@@ -85,13 +85,14 @@ public static class VrrpStateMachine
         {
             fx.Add(new Log(LogSeverity.Detail, KeepalivedLog.BackupReceivedPriorityZero(config.Name)));
             fx.Add(new ArmTimer(TimerName.MasterDownTimer, VrrpTimers.SkewTime(config.Version, s.Priority, s.MasterAdverIntervalCs)));
-            return s;
+            return s with { PreemptingLiveMaster = false };
         }
 
         s = ResolveBothOwners(s, advert, fx);
         bool lower = advert.Priority < s.Priority;
         if (lower && config.Preempt)
         {
+            s = s with { PreemptingLiveMaster = true };
             if (s.PreemptDelay == PreemptDelayWindow.Closed && config.PreemptDelay > TimeSpan.Zero)
             {
                 fx.Add(new ArmTimer(TimerName.PreemptDelayTimer, config.PreemptDelay));
@@ -107,7 +108,7 @@ public static class VrrpStateMachine
         }
         else if (!lower)
         {
-            s = ClosePreemptDelay(s, fx);
+            s = ClosePreemptDelay(s, fx) with { PreemptingLiveMaster = false };
         }
 
         int masterAdverIntervalCs = AdoptedInterval(s, advert, s.MasterAdverIntervalCs, fx);
@@ -250,7 +251,7 @@ public static class VrrpStateMachine
         }
 
         fx.Add(new Notify(VrrpState.Fault, TransitionReason.FaultRaised));
-        return s with { State = VrrpState.Fault, Since = now, FaultReason = reason, PreemptDelay = PreemptDelayWindow.Closed };
+        return s with { State = VrrpState.Fault, Since = now, FaultReason = reason, PreemptDelay = PreemptDelayWindow.Closed, PreemptingLiveMaster = false };
     }
 
     private static VrrpInstanceState OnFaultCleared(VrrpInstanceState s, DateTimeOffset now, List<VrrpEffect> fx)
@@ -308,9 +309,21 @@ public static class VrrpStateMachine
             fx.Add(new Log(LogSeverity.Detail, KeepalivedLog.AdvertIntervalBackToConfigured(config.Name, s.MasterAdverIntervalCs * 10, config.AdvertisementIntervalCs * 10)));
         }
 
-        SendAdvertAndRearm(s, fx);
+        // Make before break when preempting a live master (it drops its VIPs when it hears us): VIPs, then the advert.
+        // Otherwise the advert goes first, as keepalived sends it: the group learns of the new master soonest.
+        bool vipsFirst = s.State == VrrpState.Backup && s.PreemptingLiveMaster;
+        if (!vipsFirst)
+        {
+            SendAdvertAndRearm(s, fx);
+        }
+
         fx.Add(new Log(LogSeverity.Detail, KeepalivedLog.SettingVips(config.Name)));
         fx.Add(AddVips.Instance);
+        if (vipsFirst)
+        {
+            SendAdvertAndRearm(s, fx);
+        }
+
         fx.Add(new SendGratuitousArp(config.GarpMasterRepeat));
         if (config.GarpMasterDelay > TimeSpan.Zero)
         {
@@ -329,6 +342,7 @@ public static class VrrpStateMachine
             Since = now,
             MasterAdverIntervalCs = config.AdvertisementIntervalCs,
             PreemptDelay = PreemptDelayWindow.Closed,
+            PreemptingLiveMaster = false,
             GarpDelayRepeat = config.GarpMasterRepeat,
         };
     }
@@ -355,6 +369,7 @@ public static class VrrpStateMachine
             Since = now,
             MasterAdverIntervalCs = masterAdverIntervalCs,
             PreemptDelay = PreemptDelayWindow.Closed,
+            PreemptingLiveMaster = false,
         };
     }
 

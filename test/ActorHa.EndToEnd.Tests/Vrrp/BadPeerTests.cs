@@ -40,6 +40,6 @@ public sealed class BadPeerTests(ITestOutputHelper output)
         var windows = (int)(injecting.Elapsed.TotalSeconds / 10) + 1;
         var lines = node.Lines.Count(l => l.EndsWith(expectedLine, StringComparison.Ordinal));
         Assert.InRange(lines, 1, windows);
-        Assert.True(node.HasLine("(VI_1) Entering MASTER STATE"));
+        Assert.True(await node.WaitForLineAsync("(VI_1) Entering MASTER STATE", TimeSpan.FromSeconds(5)));
     }
 }

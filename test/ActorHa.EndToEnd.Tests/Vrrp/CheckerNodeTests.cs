@@ -52,7 +52,7 @@ public sealed class CheckerNodeTests(ITestOutputHelper output)
         File.WriteAllText(node.ConfigPath!, "# reloaded\n" + Vs("192.0.2.100", 1) + Vs("192.0.2.101", 2) + Vs("192.0.2.102", 1));
         node.Signal(1);
         Assert.True(await node.WaitForLineAsync("Activating healthchecker for service [192.0.2.12]:tcp:8080 for VS [192.0.2.102]:tcp:80", TimeSpan.FromSeconds(15)));
-        Assert.True(node.HasLine("virtual_server 192.0.2.102:80 added by the reload"));
+        Assert.True(await node.WaitForLineAsync("virtual_server 192.0.2.102:80 added by the reload", TimeSpan.FromSeconds(5)));
         Assert.True(await node.WaitForLineAsync("virtual_server 192.0.2.101:80 changed by the reload", TimeSpan.FromSeconds(5)));
         Assert.True(await node.WaitForLineAsync("Shutting down service [192.0.2.12]:tcp:8080 from VS [192.0.2.101]:tcp:80", TimeSpan.FromSeconds(5)));
         Assert.False(node.HasLine("virtual_server 192.0.2.100:80 changed by the reload"));

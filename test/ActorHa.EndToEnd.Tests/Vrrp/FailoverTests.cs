@@ -89,7 +89,7 @@ public sealed class FailoverTests(ITestOutputHelper output)
         await Task.Delay(3000);
         Assert.True(lab.Hosts[0].HasAddress(Vip), "preempt_delay 4 preempted within 3 s");
         Assert.True(await NetnsLab.WaitUntilAsync(() => lab.Hosts[2].HasAddress(Vip), Election), "the preempt_delay node never preempted");
-        Assert.True(delayed.HasLine("(VI_1) start preempt delay"));
+        Assert.True(await delayed.WaitForLineAsync("(VI_1) start preempt delay", TimeSpan.FromSeconds(5)));
         await Task.Delay(1500);
         Assert.Equal(1, Holders(lab));
     }
@@ -129,7 +129,7 @@ public sealed class FailoverTests(ITestOutputHelper output)
 
         b.Signal(9);
         Assert.True(await NetnsLab.WaitUntilAsync(() => lab.Hosts[0].HasAddress(Vip), Election));
-        Assert.True(a.HasLine("(VI_1) Entering MASTER STATE"));
+        Assert.True(await a.WaitForLineAsync("(VI_1) Entering MASTER STATE", TimeSpan.FromSeconds(5)));
     }
 
     [Fact]

@@ -34,7 +34,7 @@ public sealed class InteropTests(ITestOutputHelper output)
         keepalived.Signal(9);
         lab.Hosts[1].Sh("ip link set eth0 down");
         Assert.True(await NetnsLab.WaitUntilAsync(() => lab.Hosts[0].HasAddress(Vip), Election), "ActorHa did not take over");
-        Assert.True(actorha.HasLine("(VI_1) Entering MASTER STATE"));
+        Assert.True(await actorha.WaitForLineAsync("(VI_1) Entering MASTER STATE", TimeSpan.FromSeconds(5)));
     }
 
     [Theory]
@@ -67,7 +67,7 @@ public sealed class InteropTests(ITestOutputHelper output)
         var top = lab.Hosts[2].Start(Daemon.Keepalived, V2(200));
         Assert.True(await NetnsLab.WaitUntilAsync(() => lab.Hosts[2].HasAddress(Vip), Election), "keepalived (200) did not preempt");
         Assert.True(await NetnsLab.WaitUntilAsync(() => !lab.Hosts[1].HasAddress(Vip), TimeSpan.FromSeconds(5)));
-        Assert.True(actorha.HasLine("(VI_1) Master received advert from 192.0.2.13 with higher priority 200, ours 150"));
+        Assert.True(await actorha.WaitForLineAsync("(VI_1) Master received advert from 192.0.2.13 with higher priority 200, ours 150", TimeSpan.FromSeconds(5)));
 
         // keepalived stopping gracefully (priority 0) hands the VIP back to ActorHa, not to the 100 node.
         top.Signal(15);

@@ -97,7 +97,7 @@ public sealed class KernelStateTests(ITestOutputHelper output)
             Assert.True(await second.WaitForLineAsync("left by a previous run", TimeSpan.FromSeconds(15)));
             Assert.True(await NetnsLab.WaitUntilAsync(() => !host.HasAddress("192.0.2.100") && !host.HasAddress("2001:db8::100"), TimeSpan.FromSeconds(5)));
             Assert.DoesNotContain("203.0.113.128/25", Routes(host), StringComparison.Ordinal);
-            Assert.True(second.HasLine("removing address 192.0.2.100/24 dev eth0 left by a previous run (VI_1)"));
+            Assert.True(await second.WaitForLineAsync("removing address 192.0.2.100/24 dev eth0 left by a previous run (VI_1)", TimeSpan.FromSeconds(5)));
         }
         finally
         {

@@ -68,7 +68,7 @@ public sealed class LinkTests(ITestOutputHelper output)
         var backup = lab.Hosts[0].Start(Daemon.ActorHa, LabNodes.Instance(100, extra: "use_vmac"));
         var master = lab.Hosts[1].Start(Daemon.ActorHa, LabNodes.Instance(200, extra: "use_vmac"));
         Assert.True(await NetnsLab.WaitUntilAsync(() => OnVmac(lab.Hosts[1]), Election), "the VIP never appeared on h2's vrrp.51");
-        Assert.True(master.HasLine("(VI_1): Success creating VMAC interface vrrp.51"));
+        Assert.True(await master.WaitForLineAsync("(VI_1): Success creating VMAC interface vrrp.51", TimeSpan.FromSeconds(5)));
         Assert.Contains(virtualMac, lab.Hosts[1].Sh("cat /sys/class/net/vrrp.51/address"), StringComparison.Ordinal);
         // keepalived 2.2.7's settings: the base stops answering ARP for addresses it does not hold.
         Assert.Equal("1 1", lab.Hosts[1].Sh("echo $(cat /proc/sys/net/ipv4/conf/eth0/arp_ignore /proc/sys/net/ipv4/conf/eth0/arp_filter)").Trim());

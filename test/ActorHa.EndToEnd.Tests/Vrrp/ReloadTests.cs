@@ -40,7 +40,7 @@ public sealed class ReloadTests(ITestOutputHelper output)
 
         await Reload(node, Vi1("192.0.2.100/24\n        192.0.2.102/24").Replace("priority 200", "priority 300", StringComparison.Ordinal) + Vi2,
             "reload rejected: 1 error(s) in the new configuration; the running configuration stays");
-        Assert.True(node.HasLine("error: (VI_1) priority 300 not in 1..255, using 100"));
+        Assert.True(await node.WaitForLineAsync("error: (VI_1) priority 300 not in 1..255, using 100", TimeSpan.FromSeconds(5)));
         Assert.True(host.HasAddress("192.0.2.101") && host.HasAddress("192.0.2.102"));
 
         await Reload(node, Vi1(), "configuration reloaded: 1 instance(s) changed, 0 unchanged, 0 added, 1 removed");

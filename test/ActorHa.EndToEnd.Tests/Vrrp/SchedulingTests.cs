@@ -34,8 +34,8 @@ public sealed class SchedulingTests(ITestOutputHelper output)
         var nice = lab.Hosts[1].Start(Daemon.ActorHa, "global_defs {\n  vrrp_priority -5\n}\n" + LabNodes.Instance(50));
         Assert.True(await rt.WaitForLineAsync("(VI_1) Entering BACKUP STATE (init)", TimeSpan.FromSeconds(15)));
         Assert.True(await nice.WaitForLineAsync("(VI_1) Entering BACKUP STATE (init)", TimeSpan.FromSeconds(15)));
-        Assert.True(rt.HasLine("VRRP threads run SCHED_RR at priority 20"));
-        Assert.True(nice.HasLine("VRRP threads run at nice -5"));
+        Assert.True(await rt.WaitForLineAsync("VRRP threads run SCHED_RR at priority 20", TimeSpan.FromSeconds(5)));
+        Assert.True(await nice.WaitForLineAsync("VRRP threads run at nice -5", TimeSpan.FromSeconds(5)));
 
         var rtThreads = Threads(rt.Pid);
         output.WriteLine(string.Join(", ", rtThreads.Select(t => $"{t.Key}={t.Value}")));

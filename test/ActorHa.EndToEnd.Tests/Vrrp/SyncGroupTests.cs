@@ -40,7 +40,7 @@ public sealed class SyncGroupTests(ITestOutputHelper output) : IDisposable
         Assert.True(await h1.WaitForLineAsync("VRRP_Group(VG_1) Syncing instances to FAULT state", TimeSpan.FromSeconds(5)));
         Assert.True(await NetnsLab.WaitUntilAsync(() => On(1, "192.0.2.100") && On(1, "192.0.2.101") && !On(0, "192.0.2.100") && !On(0, "192.0.2.101"), TimeSpan.FromSeconds(5)),
             "both VIPs should move to h2 together");
-        Assert.True(h1.HasLine("(outside_network) Entering FAULT STATE"));
+        Assert.True(await h1.WaitForLineAsync("(outside_network) Entering FAULT STATE", TimeSpan.FromSeconds(5)));
 
         File.WriteAllText(flag, "");
         Assert.True(await NetnsLab.WaitUntilAsync(() => On(0, "192.0.2.100") && On(0, "192.0.2.101") && !On(1, "192.0.2.100") && !On(1, "192.0.2.101"), TimeSpan.FromSeconds(15)),

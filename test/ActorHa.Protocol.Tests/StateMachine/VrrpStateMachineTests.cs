@@ -542,4 +542,60 @@ public sealed class VrrpStateMachineTests
         var step = VrrpStateMachine.Handle(Backup(Instance(100)), MasterDownTimerFired.Instance, later);
         Assert.Equal(later, step.State.Since);
     }
+
+    // Make before break: a live master keeps its VIPs until it hears us, so a preemption installs ours first.
+
+    private static List<VrrpEffect> Announcements(VrrpStep step) =>
+        step.Effects.Where(e => e is SendAdvert or AddVips or SendGratuitousArp).ToList();
+
+    [Fact]
+    public void Takeover_after_silence_advertises_before_installing_the_vips()
+    {
+        var step = Step(Backup(Instance(100)), MasterDownTimerFired.Instance);
+
+        Assert.Equal([new SendAdvert(100), AddVips.Instance, new SendGratuitousArp(5)], Announcements(step));
+    }
+
+    [Fact]
+    public void Preempting_a_lower_priority_master_installs_the_vips_before_advertising()
+    {
+        var heard = Step(Backup(Instance(150)), Advert(1)).State;
+        Assert.True(heard.PreemptingLiveMaster);
+
+        var step = Step(heard, MasterDownTimerFired.Instance);
+
+        Assert.Equal(VrrpState.Master, step.State.State);
+        Assert.Equal([AddVips.Instance, new SendAdvert(150), new SendGratuitousArp(5)], Announcements(step));
+        Assert.False(step.State.PreemptingLiveMaster);
+    }
+
+    [Fact]
+    public void Preemption_after_preempt_delay_installs_the_vips_before_advertising()
+    {
+        var running = Step(Backup(Instance(150) with { PreemptDelay = Seconds(3) }), Advert(100)).State;
+        var elapsed = Step(running, PreemptDelayTimerFired.Instance).State;
+        var discarded = Step(elapsed, Advert(100)).State;
+
+        var step = Step(discarded, MasterDownTimerFired.Instance);
+
+        Assert.Equal(VrrpState.Master, step.State.State);
+        Assert.Equal([AddVips.Instance, new SendAdvert(150), new SendGratuitousArp(5)], Announcements(step));
+    }
+
+    [Theory]
+    [InlineData(200)]
+    [InlineData(0)]
+    public void A_higher_or_resigning_master_after_a_lower_one_means_the_next_takeover_is_a_failover(byte priority)
+    {
+        var heard = Step(Backup(Instance(150)), Advert(1)).State;
+
+        var after = Step(heard, Advert(priority)).State;
+
+        Assert.False(after.PreemptingLiveMaster);
+        Assert.Equal([new SendAdvert(150), AddVips.Instance, new SendGratuitousArp(5)], Announcements(Step(after, MasterDownTimerFired.Instance)));
+    }
+
+    [Fact]
+    public void Nopreempt_backup_never_preempts_so_never_marks_a_live_master() =>
+        Assert.False(Step(Backup(Instance(150) with { Preempt = false }), Advert(1)).State.PreemptingLiveMaster);
 }
