@@ -49,11 +49,16 @@ internal static class KernelRequests
     }
 
     /// <summary>Prebuilt Ethernet frames (GARP / NA) to send out of <see cref="Device"/>, in order.</summary>
-    public sealed record SendFrames(string Owner, string Device, IReadOnlyList<byte[]> Frames);
+    public sealed record SendFrames(string Owner, string Device, IReadOnlyList<byte[]> Frames)
+    {
+        /// <summary>The device's index when the frames were built a moment ago (a takeover's), else 0: looked up.</summary>
+        public int IfIndex { get; init; }
+    }
 
     /// <summary>
     /// A dry run of the takeover's kernel work (see VrrpInstanceActor.Rehearse): the netlink requests for these VIPs
-    /// and routes are built and the ledger serialised, but nothing is sent and nothing is written.
+    /// and routes are built and the ledger serialised, but nothing is sent and nothing is written. The requests are
+    /// kept: an AddVips for the same lists soon after (the takeover the pre-warm announced) sends them as built.
     /// </summary>
     public sealed record Rehearse(string Owner, IReadOnlyList<Vip> Vips, IReadOnlyList<VRoute> Routes)
     {
@@ -69,6 +74,18 @@ internal static class KernelRequests
 
     /// <summary>Removes the macvlan <paramref name="Name"/> if this node created it. Not answered: its owner is leaving.</summary>
     public sealed record DeleteVmac(string Owner, string Name);
+
+    /// <summary>Asks /kernel for its <see cref="KernelActor.DirectPath"/>; answered with <see cref="PathOpened"/> on the VRRP event loop only.</summary>
+    public sealed record OpenPath
+    {
+        public static readonly OpenPath Instance = new();
+
+        private OpenPath()
+        {
+        }
+    }
+
+    public sealed record PathOpened(KernelActor.DirectPath Path);
 
     /// <summary>The outcome of one request; <see cref="Errors"/> name each address or route that failed and why.</summary>
     public sealed record Done(string Owner, object Request, IReadOnlyList<string> Errors)

@@ -215,6 +215,7 @@ internal sealed partial class VrrpInstanceActor : ReceiveActor, IWithTimers
         Receive<TrackFileActor.State>(OnFileState);
         Receive<FaultChanged>(OnFaultChanged);
         Receive<KernelRequests.Done>(OnKernelDone);
+        Receive<KernelRequests.PathOpened>(opened => _kernelPath = opened.Path);
         Receive<Stop>(s => OnStop(s.Deleted));
         Receive<Reconfigure>(OnReconfigure);
         Receive<Maintenance>(OnMaintenance);
@@ -250,6 +251,10 @@ internal sealed partial class VrrpInstanceActor : ReceiveActor, IWithTimers
     private TimeSpan? _takeoverFiredLate;
     private KernelRequests.AddVips? _pendingTakeover;
     private KernelRequests.AddVips? _lastAddVips;
+    private KernelActor.DirectPath? _kernelPath;
+
+    /// <summary>The step's AddVips ran by call (<see cref="ToKernel"/>): the VIPs are in the kernel already.</summary>
+    private bool _vipsInstalledNow;
 
     /// <summary>A takeover that preempts a live master advertises once /kernel has installed the VIPs.</summary>
     private bool _advertAfterVips;
@@ -272,6 +277,33 @@ internal sealed partial class VrrpInstanceActor : ReceiveActor, IWithTimers
         SubscribeFiles(_config.TrackFile.Select(t => t.Name));
         SubscribeLinks();
         Register();
+        _settings.Kernel.Tell(KernelRequests.OpenPath.Instance);
+    }
+
+    /// <summary>
+    /// A request to /kernel: by call when its direct path takes it (see <see cref="KernelActor.DirectPath"/>; the
+    /// answer then comes back as the same <see cref="KernelRequests.Done"/> message), else as a message. True when it
+    /// ran now. <paramref name="self"/> is this actor (deferred actions run outside its turn). <paramref name="dry"/>:
+    /// a rehearsal through the same code (see <see cref="KernelActor.DirectPath.TryApply"/>), never a message.
+    /// </summary>
+    private bool ToKernel(object request, IActorRef self, bool dry = false)
+    {
+        if (_kernelPath?.TryApply(request, dry) is { } done)
+        {
+            if (!dry)
+            {
+                self.Tell(done, ActorRefs.NoSender);
+            }
+
+            return true;
+        }
+
+        if (!dry)
+        {
+            _settings.Kernel.Tell(request, self);
+        }
+
+        return false;
     }
 
     /// <summary>
@@ -598,6 +630,7 @@ internal sealed partial class VrrpInstanceActor : ReceiveActor, IWithTimers
         var step = VrrpStateMachine.Handle(_state, evt, DateTimeOffset.UtcNow);
         _state = step.State;
         _batchLater = true;
+        _vipsInstalledNow = false;
         try
         {
             // What peers and clients see first: the advert, the VIPs and the gratuitous ARPs leave before the step's
@@ -607,7 +640,7 @@ internal sealed partial class VrrpInstanceActor : ReceiveActor, IWithTimers
             var vipsFirst = VipsBeforeAdvert(step.Effects);
             foreach (var effect in step.Effects)
             {
-                if (vipsFirst && effect is SendAdvert)
+                if (vipsFirst && effect is SendAdvert && !_vipsInstalledNow)
                 {
                     // Make before break: the advert waits for /kernel's answer to the AddVips (OnKernelDone).
                     _advertAfterVips = true;
@@ -739,7 +772,7 @@ internal sealed partial class VrrpInstanceActor : ReceiveActor, IWithTimers
                 _vipsHeld = true;
                 _pendingTakeover = _takeoverFiredLate is null ? null : new KernelRequests.AddVips(Name, _vips, _routes) { Rules = _rules };
                 _lastAddVips = _pendingTakeover ?? new KernelRequests.AddVips(Name, _vips, _routes) { Rules = _rules };
-                _settings.Kernel.Tell(_lastAddVips);
+                _vipsInstalledNow = ToKernel(_lastAddVips, Self);
                 break;
             case RemoveVips:
                 LogLater(KeepalivedLog.RemovingVips(Name));
@@ -751,7 +784,7 @@ internal sealed partial class VrrpInstanceActor : ReceiveActor, IWithTimers
                     _stopRemoval = removal;
                 }
 
-                _settings.Kernel.Tell(removal);
+                ToKernel(removal, Self);
                 break;
             case SendGratuitousArp g:
                 SendGratuitous(g.Repeat);
@@ -888,9 +921,9 @@ internal sealed partial class VrrpInstanceActor : ReceiveActor, IWithTimers
         if (_prebuiltGarp is { } p && p.Repeat == repeat && ReferenceEquals(p.Vips, _vips) && Stopwatch.GetElapsedTime(p.BuiltAt) < PrewarmLead * 4)
         {
             _prebuiltGarp = null;
-            foreach (var (device, frames) in p.Garp.Frames)
+            foreach (var (device, ifIndex, frames) in p.Garp.Frames)
             {
-                _settings.Kernel.Tell(new KernelRequests.SendFrames(Name, device, frames));
+                ToKernel(new KernelRequests.SendFrames(Name, device, frames) { IfIndex = ifIndex }, Self);
             }
 
             LogGratuitous(p.Garp);
@@ -932,9 +965,9 @@ internal sealed partial class VrrpInstanceActor : ReceiveActor, IWithTimers
         {
             var garp = BuildGratuitous(vips, repeat);
             WriteLines(_log, garp.Lines);
-            foreach (var (device, frames) in garp.Frames)
+            foreach (var (device, _, frames) in garp.Frames)
             {
-                _settings.Kernel.Tell(new KernelRequests.SendFrames(Name, device, frames), self);
+                ToKernel(new KernelRequests.SendFrames(Name, device, frames), self);
             }
         });
     }
@@ -1015,7 +1048,7 @@ internal sealed partial class VrrpInstanceActor : ReceiveActor, IWithTimers
 
     // Classes, not value tuples, in these lists: List<ValueTuple<..>> is compiled by the JIT at its first use, which
     // was the first takeover (0.2 ms).
-    private sealed record DeviceFrames(string Device, List<byte[]> Frames);
+    private sealed record DeviceFrames(string Device, int IfIndex, List<byte[]> Frames);
 
     private sealed record LogLine(string Text, bool Detail);
 
@@ -1057,7 +1090,7 @@ internal sealed partial class VrrpInstanceActor : ReceiveActor, IWithTimers
                 }
             }
 
-            result.Add(new DeviceFrames(group.Key, frames));
+            result.Add(new DeviceFrames(group.Key, info.Index, frames));
         }
 
         return new Gratuitous(result, lines);
@@ -1116,9 +1149,23 @@ internal sealed partial class VrrpInstanceActor : ReceiveActor, IWithTimers
                     break;
                 case SendGratuitousArp g:
                     _prebuiltGarp = new PrebuiltGarp(g.Repeat, _vips, BuildGratuitous(_vips, g.Repeat), Stopwatch.GetTimestamp());
+                    foreach (var (device, ifIndex, frames) in _prebuiltGarp.Garp.Frames)
+                    {
+                        ToKernel(new KernelRequests.SendFrames(Name, device, frames) { IfIndex = ifIndex }, Self, dry: true);
+                    }
+
                     break;
                 case AddVips or RemoveVips:
-                    _settings.Kernel.Tell(new KernelRequests.Rehearse(Name, _vips, _routes) { Rules = _rules });
+                    // By call where /kernel takes it (its direct path, warmed with the very code the takeover runs),
+                    // else as a message; both build the takeover's netlink requests for it.
+                    object rehearsal = effect is AddVips
+                        ? new KernelRequests.AddVips(Name, _vips, _routes) { Rules = _rules }
+                        : new KernelRequests.RemoveVips(Name, _vips, _routes) { Rules = _rules };
+                    if (!ToKernel(rehearsal, Self, dry: true))
+                    {
+                        _settings.Kernel.Tell(new KernelRequests.Rehearse(Name, _vips, _routes) { Rules = _rules });
+                    }
+
                     break;
                 case Transition t:
                     _ = new StateChanged(Name, t.From, t.To, t.Reason, step.State.Priority, now);

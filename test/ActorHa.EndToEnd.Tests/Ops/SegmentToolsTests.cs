@@ -143,17 +143,25 @@ public sealed class SegmentToolsTests(ITestOutputHelper output)
         using var lab = NetnsLab.Create(1, output);
         var host = lab.Hosts[0];
         host.Sh("sysctl -qw net.ipv4.conf.all.rp_filter=1");
-        var conf = Path.Combine(Directory.CreateTempSubdirectory("actorha-doctor-").FullName, "keepalived.conf");
-        File.WriteAllText(conf, LabNodes.Instance(100, extra: "use_vmac"));
-        var (code, text) = Actorha(host.Namespace, "doctor", "-f", conf, "--listen", "0");
-        Assert.Equal(1, code);
-        Assert.Contains("error: [sysctl] net.ipv4.conf.all.rp_filter = 1 (strict) overrides the rp_filter 0 that use_vmac sets on the macvlan of VI_1", text, StringComparison.Ordinal);
-        Assert.Contains("fix: sysctl -w net.ipv4.conf.all.rp_filter=2", text, StringComparison.Ordinal);
+        var folder = Directory.CreateTempSubdirectory("actorha-doctor-");
+        try
+        {
+            var conf = Path.Combine(folder.FullName, "keepalived.conf");
+            File.WriteAllText(conf, LabNodes.Instance(100, extra: "use_vmac"));
+            var (code, text) = Actorha(host.Namespace, "doctor", "-f", conf, "--listen", "0");
+            Assert.Equal(1, code);
+            Assert.Contains("error: [sysctl] net.ipv4.conf.all.rp_filter = 1 (strict) overrides the rp_filter 0 that use_vmac sets on the macvlan of VI_1", text, StringComparison.Ordinal);
+            Assert.Contains("fix: sysctl -w net.ipv4.conf.all.rp_filter=2", text, StringComparison.Ordinal);
 
-        // Loose mode is fine: no error left.
-        host.Sh("sysctl -qw net.ipv4.conf.all.rp_filter=2");
-        var (looseCode, loose) = Actorha(host.Namespace, "doctor", "-f", conf, "--listen", "0");
-        Assert.Equal(0, looseCode);
-        Assert.DoesNotContain("rp_filter", loose, StringComparison.Ordinal);
+            // Loose mode is fine: no error left.
+            host.Sh("sysctl -qw net.ipv4.conf.all.rp_filter=2");
+            var (looseCode, loose) = Actorha(host.Namespace, "doctor", "-f", conf, "--listen", "0");
+            Assert.Equal(0, looseCode);
+            Assert.DoesNotContain("rp_filter", loose, StringComparison.Ordinal);
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
     }
 }

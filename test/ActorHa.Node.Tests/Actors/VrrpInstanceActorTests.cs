@@ -42,6 +42,8 @@ public sealed class VrrpInstanceActorTests : TestKit
     {
         _io = CreateTestProbe();
         _kernel = CreateTestProbe();
+        // The instance asks /kernel for its direct path; a probe has none to give, so every request comes as a message.
+        _kernel.IgnoreMessages(m => m is KernelRequests.OpenPath);
         _notify = CreateTestProbe();
     }
 
