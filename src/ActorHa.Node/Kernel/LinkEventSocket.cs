@@ -90,6 +90,7 @@ internal sealed unsafe class LinkEventSocket : IDisposable
 
     private void ReceiveLoop(Action<IReadOnlyList<RtnlEvent>> onEvents, Action<uint> onResync, Action<string> onError)
     {
+        Hosting.VrrpThreads.ApplyBackgroundToCurrentThread("the rtnetlink listener");
         var buffer = new byte[65536];
         while (!_closing)
         {
