@@ -145,7 +145,8 @@ internal sealed class VrrpSocketActor : ReceiveActor
 
         public long UnknownVrid { get; set; }
 
-        public DateTime LastLogged { get; set; } = DateTime.MinValue;
+        /// <summary>The scheduler's monotonic clock when an invalid packet was last logged; null before the first.</summary>
+        public TimeSpan? LastLogged { get; set; }
     }
 
     private readonly ILoggingAdapter _log = Context.GetLogger();
@@ -154,7 +155,7 @@ internal sealed class VrrpSocketActor : ReceiveActor
     private readonly Dictionary<SendKey, SendPath> _paths = [];
     private readonly Dictionary<Route, IActorRef> _routes = [];
     private readonly Dictionary<IActorRef, Registration> _registrations = [];
-    private readonly Dictionary<byte, DateTime> _unknownVridLogged = [];
+    private readonly Dictionary<byte, TimeSpan> _unknownVridLogged = [];
     public VrrpSocketActor()
     {
         Receive<Register>(OnRegister);
@@ -355,7 +356,7 @@ internal sealed class VrrpSocketActor : ReceiveActor
             {
                 target.Tell(new InvalidAdvertReceived(source, error!));
             }
-            else if (Due(side))
+            else if (Due(side, Context.System.Scheduler.MonotonicClock))
             {
                 _log.Warning("bogus VRRP packet received on {0} from {1}: {2} ({3} invalid so far)", side.Name, source, error, side.Invalid);
             }
@@ -366,7 +367,7 @@ internal sealed class VrrpSocketActor : ReceiveActor
         if (target is null)
         {
             side.UnknownVrid++;
-            var now = DateTime.UtcNow;
+            var now = Context.System.Scheduler.MonotonicClock;
             if (!_unknownVridLogged.TryGetValue(advert.VirtualRouterId, out var last) || now - last > LogWindow)
             {
                 _unknownVridLogged[advert.VirtualRouterId] = now;
@@ -379,9 +380,8 @@ internal sealed class VrrpSocketActor : ReceiveActor
         target.Tell(new AdvertReceived(data.Data, advert, source, destination, data.IfIndex) { ReceivedAt = data.ReceivedAt, Rehearsal = rehearsal });
     }
 
-    private static bool Due(ReceiveSide side)
+    private static bool Due(ReceiveSide side, TimeSpan now)
     {
-        var now = DateTime.UtcNow;
         if (now - side.LastLogged < LogWindow)
         {
             return false;
