@@ -238,13 +238,13 @@ internal sealed class KernelActor : ReceiveActor
             }
         }
 
-        if (built is not null)
-        {
-            _prepared[owner] = new Prepared(vips, routes, rules, entries, built);
-        }
-        else if (!dry)
+        if (!dry)
         {
             Persist();
+        }
+        else if (built is not null)
+        {
+            _prepared[owner] = new Prepared(vips, routes, rules, entries, built);
         }
 
         return errors;
