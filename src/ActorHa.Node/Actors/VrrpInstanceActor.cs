@@ -658,9 +658,10 @@ internal sealed partial class VrrpInstanceActor : ReceiveActor, IWithTimers
 
             if (installs && !vipsFirst && step.State.State == VrrpState.Master && Context.System.Scheduler is Hosting.PreciseScheduler { OnLoop: true } loop)
             {
-                // A takeover: end this turn now so /kernel installs the VIPs right after the advert left (as
-                // keepalived does); the bookkeeping runs in the next turn, or first thing in any earlier one
-                // (AroundReceive), so no message ever sees it undone.
+                // A takeover: end this turn now. When /kernel was busy (the VIPs and GARPs went as messages) its
+                // mailbox then runs right after the advert left, as keepalived installs; by the direct path they are
+                // in already and this only puts the bookkeeping behind the loop's pending work. The bookkeeping runs
+                // in the next turn, or first thing in any earlier one (AroundReceive), so no message sees it undone.
                 _continuation = rest;
                 var self = Self;
                 loop.Post(new Deferred([() => self.Tell(ContinueStep.Instance)]));
