@@ -80,7 +80,7 @@ public sealed class KernelStateTests(ITestOutputHelper output)
     [Fact]
     public async Task Restart_after_kill_9_removes_what_the_dead_run_left_before_electing()
     {
-        using var lab = NetnsLab.Create(1, output);
+        var lab = NetnsLab.Create(1, output);
         var host = lab.Hosts[0];
         var stateDir = Path.Combine(Path.GetTempPath(), $"actorha-ledger-{Environment.ProcessId}-{Guid.NewGuid():N}");
         try
@@ -101,6 +101,8 @@ public sealed class KernelStateTests(ITestOutputHelper output)
         }
         finally
         {
+            // Stop the nodes first: a running node rewrites its ledger, and deleting under it fails ("Directory not empty").
+            lab.Dispose();
             if (Directory.Exists(stateDir))
             {
                 Directory.Delete(stateDir, recursive: true);
