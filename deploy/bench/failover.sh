@@ -2,7 +2,8 @@
 # Failover latency, ActorHa beside keepalived, same lab and same configuration (issue 4's "Must show").
 #
 #   bash deploy/bench/failover.sh [--runs N] [--impl actorha|keepalived|both] [--rss-seconds S]
-#                                 [--signals "KILL TERM DROP"] [--quick]
+#                                 [--signals "KILL TERM DROP"] [--master actorha|keepalived]
+#                                 [--modes "2:1 3:0.1"] [--quick]
 #
 # Two hosts (backup h1 at priority 100, master h2 at 200, VIP 192.0.2.100/24) and a client on one bridge, all
 # in network namespaces this script creates and removes. Per run: start both nodes, wait for a settled master,
@@ -14,19 +15,23 @@
 # the backup's 100). A preempting backup discards the lower-priority adverts, so it takes over Master_Down_Interval
 # after the master's last advert at 200 (RFC 3768 6.4.2); also printed: file write -> first advert at 50 (how fast
 # the master reacts), and how long the VIP was on both hosts (backup's add -> master's delete).
+# --master runs every master with one implementation (default: the one under test), so that only the backup's
+# takeover differs: on this shared machine a dying master's exit competes with the backup for the CPU.
 # Then RSS and CPU of one node with 1 and 200 instances as master for --rss-seconds. Writes
 # deploy/bench/failover-results.md.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-RUNS=20 IMPL=both RSS_SECONDS=60 MODES=("2 1" "3 0.1") SIGNALS=(KILL TERM)
+RUNS=20 IMPL=both MASTER_IMPL="" RSS_SECONDS=60 MODES=("2 1" "3 0.1") SIGNALS=(KILL TERM)
 while (($#)); do
     case $1 in
         --runs) RUNS=$2; shift 2 ;;
         --impl) IMPL=$2; shift 2 ;;
+        --master) MASTER_IMPL=$2; shift 2 ;;
+        --modes) read -r -a MODES <<<"$2"; MODES=("${MODES[@]/:/ }"); shift 2 ;;
         --rss-seconds) RSS_SECONDS=$2; shift 2 ;;
         --signals) read -r -a SIGNALS <<<"$2"; shift 2 ;;
         --quick) MODES=("2 1") SIGNALS=(KILL); RSS_SECONDS=0; shift ;;
-        *) echo "usage: $0 [--runs N] [--impl actorha|keepalived|both] [--rss-seconds S] [--quick]" >&2; exit 2 ;;
+        *) echo "usage: $0 [--runs N] [--impl actorha|keepalived|both] [--rss-seconds S] [--signals \"KILL TERM DROP\"] [--master IMPL] [--modes \"2:1 3:0.1\"] [--quick]" >&2; exit 2 ;;
     esac
 done
 [[ $(id -u) -eq 0 ]] || { echo "failover.sh: needs root (namespaces)" >&2; exit 2; }
@@ -76,14 +81,14 @@ not_holds() { ! holds "$1"; }
 wait_for() { local until=$((SECONDS + $1)); shift; while ! "$@"; do ((SECONDS < until)) || return 1; sleep 0.01; done; }
 
 run_once() { # run_once IMPL VERSION INTERVAL SIGNAL -> appends "takeover garp" excess in ms to $WORK/results
-    local impl=$1 ver=$2 int=$3 sig=$4
+    local impl=$1 ver=$2 int=$3 sig=$4 mimpl=${MASTER_IMPL:-$1}
     conf 100 "$ver" "$int" >"$WORK/backup.conf"
     local track=""
     if [[ $sig == DROP ]]; then track="$WORK/drop-file"; echo 0 >"$track"; fi
     conf 200 "$ver" "$int" 1 $track >"$WORK/master.conf"
     local backup master
     backup=$(start "$impl" "$H1" backup "$WORK/backup.conf")
-    master=$(start "$impl" "$H2" master "$WORK/master.conf")
+    master=$(start "$mimpl" "$H2" master "$WORK/master.conf")
     wait_for 20 holds "$H2" || { echo "no master" >&2; return 1; }
     sleep "$(awk -v i="$int" 'BEGIN{print 3*i + 1}')"
     ip netns exec "$H1" ip -ts monitor address >"$WORK/monitor" 2>&1 &
@@ -100,7 +105,7 @@ run_once() { # run_once IMPL VERSION INTERVAL SIGNAL -> appends "takeover garp" 
     if [[ $sig == KILL ]]; then
         # keepalived's VRRP child gets SIGTERM when its parent dies (parent-death signal) and would resign with
         # priority 0: kill the child first, so both implementations die the same silent death.
-        [[ $impl == keepalived ]] && kill -KILL "$(cat "$LAB_DIR/master-vrrp.pid")" 2>/dev/null
+        [[ $mimpl == keepalived ]] && kill -KILL "$(cat "$LAB_DIR/master-vrrp.pid")" 2>/dev/null
         kill -KILL "$master"
         ip -n "$H2" link set eth0 down
     elif [[ $sig == DROP ]]; then
@@ -236,6 +241,7 @@ if ((RSS_SECONDS == 0)); then report; exit 0; fi
     echo "Measured $(date -u +%Y-%m-%d) by \`bash deploy/bench/failover.sh --runs $RUNS\` on this project's 2-core machine."
     echo "Excess over the protocol's limit: 0 would be a takeover exactly at Master_Down_Interval after the master's"
     echo "last advert (SIGKILL) or exactly at Skew_Time after its priority-0 advert (SIGTERM)."
+    [[ -z $MASTER_IMPL ]] || echo "Every run's master (the node killed) was $MASTER_IMPL; the implementation named is the backup's."
     echo
     report
     echo
