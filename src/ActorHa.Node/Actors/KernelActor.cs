@@ -559,7 +559,11 @@ internal sealed class KernelActor : ReceiveActor
                 loop.Post(new Deferred(() =>
                 {
                     _persistQueued = false;
-                    Write(file, _ledger.ToArray());
+                    if (!_stopping)
+                    {
+                        // Once stopping, PostStop has written the final ledger and waited for it.
+                        Write(file, _ledger.ToArray());
+                    }
                 }));
             }
 

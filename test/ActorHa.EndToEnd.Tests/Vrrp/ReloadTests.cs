@@ -30,7 +30,7 @@ public sealed class ReloadTests(ITestOutputHelper output)
         var host = lab.Hosts[0];
         var node = host.Start(Daemon.ActorHa, Vi1());
         Assert.True(await NetnsLab.WaitUntilAsync(() => host.HasAddress("192.0.2.100"), TimeSpan.FromSeconds(15)));
-        // The VIP goes in before the state line is logged (make-before-break): wait for the line, then count.
+        // The VIP goes in before the state line is logged (a takeover's log lines follow in its next turn): wait for the line.
         Assert.True(await node.WaitForLineAsync("(VI_1) Entering MASTER STATE", TimeSpan.FromSeconds(5)));
         var masterLines = node.Lines.Count(l => l.Contains("(VI_1) Entering MASTER STATE", StringComparison.Ordinal));
 
