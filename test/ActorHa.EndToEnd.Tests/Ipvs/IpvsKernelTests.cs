@@ -89,7 +89,17 @@ public sealed class IpvsKernelTests(ITestOutputHelper output)
         try
         {
             File.WriteAllText(Path.Combine(work, "keepalived.conf"), Config);
-            File.WriteAllText(Path.Combine(work, "ACTORHA"), node + "\n");
+            // The VM sees the host's /tmp as its own empty tmpfs: a checkout under /tmp (git clone . /tmp/x) would hide
+            // the published node from it. The shared work folder is always visible, so the node runs from a copy there.
+            var copy = Path.Combine(work, "actorha");
+            Directory.CreateDirectory(copy);
+            foreach (var file in Directory.EnumerateFiles(Path.GetDirectoryName(node)!))
+            {
+                File.Copy(file, Path.Combine(copy, Path.GetFileName(file)));
+            }
+
+            File.SetUnixFileMode(Path.Combine(copy, "actorha"), File.GetUnixFileMode(node));
+            File.WriteAllText(Path.Combine(work, "ACTORHA"), "./actorha/actorha\n");
             File.Copy(Path.Combine(AppContext.BaseDirectory, "Ipvs", "ipvs-scenario.sh"), Path.Combine(work, "scenario.sh"));
             foreach (var (step, table) in Steps)
             {
