@@ -313,6 +313,7 @@ internal sealed class KernelActor : ReceiveActor
         {
             dryBuilt[index] = request;
             _ = _ledger.Contains(entry);
+            _ = _netlink!.Request(request, sequence, dry: true);
             return null;
         }
 
@@ -523,11 +524,7 @@ internal sealed class KernelActor : ReceiveActor
         var errors = new List<string>();
         foreach (var frame in r.Frames)
         {
-            if (dry)
-            {
-                _packets!.Rehearse();
-            }
-            else if (_packets!.Send(ifIndex, frame) is { } error)
+            if (_packets!.Send(ifIndex, frame, dry) is { } error)
             {
                 errors.Add($"cannot send gratuitous frame on {r.Device}: {error}");
                 break;
@@ -609,7 +606,6 @@ internal sealed class KernelActor : ReceiveActor
         _ = Apply(r.Owner, r.Vips, r.Routes, r.Rules, add: true, dry: true);
         _ = Apply(r.Owner, r.Vips, r.Routes, r.Rules, add: false, dry: true);
         _ = JsonSerializer.Serialize(_ledger);
-        _packets?.Rehearse();
     }
 
     private List<string> CreateVmac(KernelRequests.CreateVmac r)

@@ -57,20 +57,13 @@ internal sealed class VrrpSocketActor : ReceiveActor
 
         internal void Close() => IsOpen = false;
 
-        /// <summary>Sends each message; an <see cref="IOException"/> names the destination and the interface.</summary>
-        public void Send(IReadOnlyList<(IPAddress Destination, byte[] Message)> messages)
+        /// <summary>Sends each message; an <see cref="IOException"/> names the destination and the interface.
+        /// <paramref name="dry"/>: the same code, nothing sent (a rehearsal).</summary>
+        public void Send(IReadOnlyList<(IPAddress Destination, byte[] Message)> messages, bool dry = false)
         {
             foreach (var (destination, message) in messages)
             {
-                _socket.Send(message, destination);
-            }
-        }
-
-        public void Rehearse(IReadOnlyList<(IPAddress Destination, byte[] Message)> messages)
-        {
-            foreach (var (destination, _) in messages)
-            {
-                _socket.Rehearse(destination);
+                _socket.Send(message, destination, dry);
             }
         }
     }
@@ -292,9 +285,9 @@ internal sealed class VrrpSocketActor : ReceiveActor
     {
         if (_registrations.TryGetValue(r.Instance, out var registration) && _senders.TryGetValue(registration.SendKey, out var socket))
         {
-            foreach (var (destination, _) in r.Messages)
+            foreach (var (destination, message) in r.Messages)
             {
-                socket.Rehearse(destination);
+                socket.Send(message, destination, dry: true);
             }
         }
     }

@@ -215,7 +215,7 @@ public sealed unsafe class PreciseScheduler : SchedulerBase, IDateTimeOffsetNowT
     public void SpinUntil(long deadline) => _spinUntil = deadline;
 
     /// <summary>The longest the loop spins for <see cref="SpinUntil"/>.</summary>
-    public static readonly TimeSpan MaxSpin = TimeSpan.FromMilliseconds(2);
+    public static readonly TimeSpan MaxSpin = TimeSpan.FromMilliseconds(4.5);
 
     private long _spinUntil;
 

@@ -20,8 +20,11 @@ internal sealed unsafe class PacketSocket : IDisposable
         }
     }
 
-    /// <summary>Sends one frame out of interface <paramref name="ifIndex"/>; returns null or why it failed.</summary>
-    public string? Send(int ifIndex, ReadOnlySpan<byte> frame)
+    /// <summary>
+    /// Sends one frame out of interface <paramref name="ifIndex"/>; returns null or why it failed. <paramref name="dry"/>:
+    /// the same code on fd -1 (EBADF, nothing sent, null returned), for a backup's rehearsal of its takeover.
+    /// </summary>
+    public string? Send(int ifIndex, ReadOnlySpan<byte> frame, bool dry = false)
     {
         // struct sockaddr_ll { u16 family; be16 protocol; i32 ifindex; u16 hatype; u8 pkttype; u8 halen; u8 addr[8]; }
         var address = stackalloc byte[20];
@@ -35,20 +38,7 @@ internal sealed unsafe class PacketSocket : IDisposable
         frame[..6].CopyTo(span[12..]);
         fixed (byte* p = frame)
         {
-            return Libc.SendTo(_fd, p, (nuint)frame.Length, 0, address, 20) < 0 ? Libc.LastError() : null;
-        }
-    }
-
-    /// <summary>The send path once without sending: sendto(2) on fd -1 fails with EBADF, but its first-call cost (the
-    /// libc symbol's resolution) is paid now rather than with the first gratuitous ARP of a takeover.</summary>
-    public void Rehearse()
-    {
-        Span<byte> frame = stackalloc byte[42];
-        frame.Clear();
-        var address = stackalloc byte[20];
-        fixed (byte* p = frame)
-        {
-            _ = Libc.SendTo(-1, p, (nuint)frame.Length, 0, address, 20);
+            return Libc.SendTo(dry ? -1 : _fd, p, (nuint)frame.Length, 0, address, 20) < 0 && !dry ? Libc.LastError() : null;
         }
     }
 

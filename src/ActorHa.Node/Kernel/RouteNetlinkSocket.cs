@@ -14,6 +14,7 @@ internal sealed unsafe class RouteNetlinkSocket : IDisposable
 {
     private readonly int _fd;
     private uint _sequence = (uint)Environment.TickCount;
+    private readonly byte[] _replies = new byte[8192];
 
     /// <summary>NETLINK_ROUTE by default; NETLINK_GENERIC (16) for generic-netlink families such as IPVS.</summary>
     public RouteNetlinkSocket(int protocol = Libc.NETLINK_ROUTE)
@@ -43,41 +44,52 @@ internal sealed unsafe class RouteNetlinkSocket : IDisposable
 
     public uint NextSequence() => ++_sequence;
 
-    /// <summary>sendto(2) to the kernel (nl_pid 0); null, or the errno.</summary>
-    private int? SendToKernel(byte[] request)
+    /// <summary>sendto(2) to the kernel (nl_pid 0); null, or the errno. <paramref name="dry"/>: on fd -1 (EBADF).</summary>
+    private int? SendToKernel(byte[] request, bool dry = false)
     {
         var kernel = stackalloc byte[12];
         new Span<byte>(kernel, 12).Clear();
         BinaryPrimitives.WriteUInt16LittleEndian(new Span<byte>(kernel, 2), Libc.AF_NETLINK);
         fixed (byte* p = request)
         {
-            return Libc.SendTo(_fd, p, (nuint)request.Length, 0, kernel, 12) < 0 ? Marshal.GetLastPInvokeError() : null;
+            return Libc.SendTo(dry ? -1 : _fd, p, (nuint)request.Length, 0, kernel, 12) < 0 ? Marshal.GetLastPInvokeError() : null;
         }
     }
 
     /// <summary>recv(2) into <paramref name="buffer"/>: the length, or -1 with the errno.</summary>
-    private nint Receive(byte[] buffer, out int errno)
+    private nint Receive(byte[] buffer, out int errno, bool dry = false)
     {
         fixed (byte* b = buffer)
         {
-            var n = Libc.Recv(_fd, b, (nuint)buffer.Length, 0);
+            var n = Libc.Recv(dry ? -1 : _fd, b, (nuint)buffer.Length, 0);
             errno = n < 0 ? Marshal.GetLastPInvokeError() : 0;
             return n;
         }
     }
 
-    /// <summary>Sends <paramref name="request"/> (built with sequence <paramref name="sequence"/>); returns 0 or the errno.</summary>
-    public int Request(byte[] request, uint sequence)
+    /// <summary>
+    /// Sends <paramref name="request"/> (built with sequence <paramref name="sequence"/>); returns 0 or the errno.
+    /// <paramref name="dry"/>: the same code on fd -1, nothing sent (a backup's rehearsal of its takeover), and the
+    /// answer's parsing run on an empty reply.
+    /// </summary>
+    public int Request(byte[] request, uint sequence, bool dry = false)
     {
-        if (SendToKernel(request) is { } sendError)
+        if (SendToKernel(request, dry) is { } sendError && !dry)
         {
             return sendError;
         }
 
-        var buffer = new byte[8192];
+        // One buffer for every request: a fresh 8 KiB each time touched fresh heap pages (page faults) in a takeover.
+        var buffer = _replies;
         for (var attempts = 0; attempts < 16; attempts++)
         {
-            var n = Receive(buffer, out var errno);
+            var n = Receive(buffer, out var errno, dry);
+            if (dry)
+            {
+                _ = RtnlMessages.ReadAck([], sequence);
+                return 0;
+            }
+
             if (n < 0)
             {
                 if (errno == Libc.EINTR)
