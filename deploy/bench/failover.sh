@@ -3,7 +3,7 @@
 #
 #   bash deploy/bench/failover.sh [--runs N] [--impl actorha|keepalived|both] [--rss-seconds S]
 #                                 [--signals "KILL TERM DROP"] [--master actorha|keepalived]
-#                                 [--modes "2:1 3:0.1"] [--quick]
+#                                 [--modes "2:1 3:0.1"] [--no-pin] [--quick]
 #
 # Two hosts (backup h1 at priority 100, master h2 at 200, VIP 192.0.2.100/24) and a client on one bridge, all
 # in network namespaces this script creates and removes. Per run: start both nodes, wait for a settled master,
@@ -17,11 +17,14 @@
 # the master reacts), and how long the VIP was on both hosts (backup's add -> master's delete).
 # --master runs every master with one implementation (default: the one under test), so that only the backup's
 # takeover differs: on this shared machine a dying master's exit competes with the backup for the CPU.
+# Unless --no-pin, the backup runs on the last CPU and everything else (master, client capture, ip monitor, this
+# script's polling) on the others, as on two hosts; deploy/bench/trace-takeover.sh measures the same takeover with
+# kernel (ftrace) stamps instead of ip monitor.
 # Then RSS and CPU of one node with 1 and 200 instances as master for --rss-seconds. Writes
 # deploy/bench/failover-results.md.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-RUNS=20 IMPL=both MASTER_IMPL="" RSS_SECONDS=60 MODES=("2 1" "3 0.1") SIGNALS=(KILL TERM)
+RUNS=20 IMPL=both MASTER_IMPL="" RSS_SECONDS=60 MODES=("2 1" "3 0.1") SIGNALS=(KILL TERM) PIN=1
 while (($#)); do
     case $1 in
         --runs) RUNS=$2; shift 2 ;;
@@ -30,12 +33,19 @@ while (($#)); do
         --modes) read -r -a MODES <<<"$2"; MODES=("${MODES[@]/:/ }"); shift 2 ;;
         --rss-seconds) RSS_SECONDS=$2; shift 2 ;;
         --signals) read -r -a SIGNALS <<<"$2"; shift 2 ;;
+        --no-pin) PIN=0; shift ;;
         --quick) MODES=("2 1") SIGNALS=(KILL); RSS_SECONDS=0; shift ;;
-        *) echo "usage: $0 [--runs N] [--impl actorha|keepalived|both] [--rss-seconds S] [--signals \"KILL TERM DROP\"] [--master IMPL] [--modes \"2:1 3:0.1\"] [--quick]" >&2; exit 2 ;;
+        *) echo "usage: $0 [--runs N] [--impl actorha|keepalived|both] [--rss-seconds S] [--signals \"KILL TERM DROP\"] [--master IMPL] [--modes \"2:1 3:0.1\"] [--no-pin] [--quick]" >&2; exit 2 ;;
     esac
 done
 [[ $(id -u) -eq 0 ]] || { echo "failover.sh: needs root (namespaces)" >&2; exit 2; }
 command -v keepalived >/dev/null || { echo "failover.sh: apt-get install keepalived tcpdump" >&2; exit 2; }
+BACKUP_CPU=$(($(nproc) - 1))
+if ((PIN)) && ((BACKUP_CPU > 0)); then
+    taskset -cp "0-$((BACKUP_CPU - 1))" $$ >/dev/null
+else
+    PIN=0
+fi
 dotnet publish src/ActorHa.Node -c Release -o artifacts/actorha -nologo -v q >/dev/null
 export LAB_ID=bench$$
 # shellcheck source=deploy/lab.sh
@@ -65,12 +75,13 @@ conf() { # conf PRIORITY VERSION INTERVAL [COUNT [TRACK_FILE]]
     done
 }
 
-start() { # start IMPL NS NAME CONF -> echoes the pid(s) to signal
-    local impl=$1 ns=$2 name=$3 conf=$4
+start() { # start IMPL NS NAME CONF [CPU] -> echoes the pid(s) to signal
+    local impl=$1 ns=$2 name=$3 conf=$4 pin=()
+    [[ -z ${5:-} ]] || pin=(taskset -c "$5")
     if [[ $impl == actorha ]]; then
-        ip netns exec "$ns" artifacts/actorha/actorha -n -G -f "$conf" -p "$LAB_DIR/$name.pid" --state-dir "$WORK/$name.state" >"$WORK/$name.log" 2>&1 &
+        "${pin[@]}" ip netns exec "$ns" artifacts/actorha/actorha -n -G -f "$conf" -p "$LAB_DIR/$name.pid" --state-dir "$WORK/$name.state" >"$WORK/$name.log" 2>&1 &
     else
-        ip netns exec "$ns" keepalived -n -l -G --vrrp -f "$conf" -p "$LAB_DIR/$name.pid" -r "$LAB_DIR/$name-vrrp.pid" >"$WORK/$name.log" 2>&1 &
+        "${pin[@]}" ip netns exec "$ns" keepalived -n -l -G --vrrp -f "$conf" -p "$LAB_DIR/$name.pid" -r "$LAB_DIR/$name-vrrp.pid" >"$WORK/$name.log" 2>&1 &
     fi
     # Called in $(...): the lab's pid files (which lab_down reads) are what cleans these up on an abort.
     echo $!
@@ -87,7 +98,7 @@ run_once() { # run_once IMPL VERSION INTERVAL SIGNAL -> appends "takeover garp" 
     if [[ $sig == DROP ]]; then track="$WORK/drop-file"; echo 0 >"$track"; fi
     conf 200 "$ver" "$int" 1 $track >"$WORK/master.conf"
     local backup master
-    backup=$(start "$impl" "$H1" backup "$WORK/backup.conf")
+    backup=$(start "$impl" "$H1" backup "$WORK/backup.conf" "$( ((PIN)) && echo "$BACKUP_CPU")")
     master=$(start "$mimpl" "$H2" master "$WORK/master.conf")
     wait_for 20 holds "$H2" || { echo "no master" >&2; return 1; }
     sleep "$(awk -v i="$int" 'BEGIN{print 3*i + 1}')"
@@ -242,6 +253,7 @@ if ((RSS_SECONDS == 0)); then report; exit 0; fi
     echo "Excess over the protocol's limit: 0 would be a takeover exactly at Master_Down_Interval after the master's"
     echo "last advert (SIGKILL) or exactly at Skew_Time after its priority-0 advert (SIGTERM)."
     [[ -z $MASTER_IMPL ]] || echo "Every run's master (the node killed) was $MASTER_IMPL; the implementation named is the backup's."
+    ((PIN)) && echo "The backup ran on CPU $BACKUP_CPU alone; the master, the client's capture, ip monitor and the script on the others."
     echo
     report
     echo

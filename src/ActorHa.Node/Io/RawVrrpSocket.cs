@@ -142,11 +142,11 @@ internal sealed unsafe class RawVrrpSocket : IDisposable
         }
     }
 
-    /// <summary>Sends one VRRP message (the kernel adds the IP header) to a multicast group or a unicast peer.</summary>
     /// <summary>
-    /// Sends one message. <paramref name="dry"/>: the very same code with fd -1 (sendto fails with EBADF, nothing is
-    /// sent or reported), so that a backup's rehearsal runs this method and not a look-alike: a method's first call
-    /// (entry-point binding) cost 0.1 ms of a traced takeover when only a look-alike had run before.
+    /// Sends one VRRP message (the kernel adds the IP header) to a multicast group or a unicast peer.
+    /// <paramref name="dry"/>: the very same code with fd -1 (sendto fails with EBADF, nothing is sent or reported),
+    /// so that a backup's rehearsal runs this method and not a look-alike: a method's first call (entry-point
+    /// binding) cost 0.1 ms of a traced takeover when only a look-alike had run before.
     /// </summary>
     public void Send(ReadOnlySpan<byte> message, IPAddress destination, bool dry = false)
     {

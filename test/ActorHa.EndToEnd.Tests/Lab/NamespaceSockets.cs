@@ -15,9 +15,29 @@ public static partial class NamespaceSockets
     private const int CloneNewNet = 0x40000000;
 
     /// <summary>A TCP socket bound to <paramref name="endpoint"/> (port 0 picks one) and listening, inside the host's namespace.</summary>
-    public static Socket ListenTcp(this LabHost host, IPEndPoint endpoint)
+    public static Socket ListenTcp(this LabHost host, IPEndPoint endpoint) => host.InNamespace(() =>
     {
-        Socket? socket = null;
+        var socket = new Socket(endpoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        try
+        {
+            socket.Bind(endpoint);
+            socket.Listen(16);
+            return socket;
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+    });
+
+    /// <summary>
+    /// Runs <paramref name="create"/> (which opens sockets, say) on a thread inside the host's network namespace and
+    /// returns what it made; its exceptions are rethrown here.
+    /// </summary>
+    public static T InNamespace<T>(this LabHost host, Func<T> create)
+    {
+        T? result = default;
         Exception? error = null;
         // A dedicated thread, never a pool thread: setns changes the calling thread for as long as it lives. It does
         // nothing but these synchronous calls, so the runtime starts no thread from it (a new thread would inherit
@@ -32,14 +52,10 @@ public static partial class NamespaceSockets
                     throw new InvalidOperationException($"setns({host.Namespace}) failed: errno {Marshal.GetLastPInvokeError()}");
                 }
 
-                socket = new Socket(endpoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
-                socket.Bind(endpoint);
-                socket.Listen(16);
+                result = create();
             }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidOperationException or SocketException)
+            catch (Exception e)
             {
-                socket?.Dispose();
-                socket = null;
                 error = e;
             }
         })
@@ -50,10 +66,10 @@ public static partial class NamespaceSockets
         thread.Start();
         if (!thread.Join(TimeSpan.FromSeconds(10)))
         {
-            throw new TimeoutException($"creating a socket in {host.Namespace} did not finish in 10 s");
+            throw new TimeoutException($"the work in {host.Namespace} did not finish in 10 s");
         }
 
-        return socket ?? throw new InvalidOperationException($"cannot listen on {endpoint} in {host.Namespace}", error);
+        return error is null ? result! : throw new InvalidOperationException($"in {host.Namespace}: {error.Message}", error);
     }
 
     [LibraryImport("libc", EntryPoint = "setns", SetLastError = true)]
