@@ -198,7 +198,7 @@ if adv and nl and garp:
         print(f"{(adv[0] - due) * 1e3:.3f} {(nl[0] - due) * 1e3:.3f} {(garp[0] - due) * 1e3:.3f} {pre * 1e3:.3f}", file=out)
 print(f"v{sys.argv[3]} {sig:4} {impl:10} woke {f(wake)}  runs {f(runs)}  advert {f(adv)}  vip {f(nl)}  garp {f(garp)}  preempted {pre * 1e6:6.0f} us  (us past the limit)")
 if show:
-    for e in window:
+    for e in [x for x in ev if x[4] == "tracing_mark_write" and x[0] < due - 0.05] + window:
         if (e[0] > due - 0.003 or e[4] == "tracing_mark_write") and (not garp or e[0] <= garp[0] + 0.0005):
             print(f"    {us(e[0])} cpu{e[3]} {e[1]}-{e[2]} {e[4]} {e[5][:110]}")
 PY

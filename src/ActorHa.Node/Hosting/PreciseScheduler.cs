@@ -112,9 +112,31 @@ public sealed unsafe class PreciseScheduler : SchedulerBase, IDateTimeOffsetNowT
     protected override void InternalScheduleRepeatedly(TimeSpan initialDelay, TimeSpan interval, IRunnable action, ICancelable cancelable) =>
         Add(initialDelay, interval, action.Run, cancelable);
 
+    /// <summary>
+    /// On the loop: the next timer scheduled from the loop (by the caller, in this same call) is due at
+    /// <paramref name="stopwatchDeadline"/> rather than at now plus its delay; 0 clears it. For a timer whose deadline
+    /// is already known (counted from a packet's kernel receive time) and whose scheduling goes through code that
+    /// takes its own time first.
+    /// </summary>
+    public void DueOfNextTimer(long stopwatchDeadline)
+    {
+        if (OnLoop)
+        {
+            _nextDue = stopwatchDeadline;
+        }
+    }
+
+    private long _nextDue;
+
     private void Add(TimeSpan delay, TimeSpan interval, Action run, ICancelable? cancelable)
     {
         var due = Stopwatch.GetTimestamp() + Ticks(delay < TimeSpan.Zero ? TimeSpan.Zero : delay);
+        if (OnLoop && _nextDue != 0)
+        {
+            due = _nextDue;
+            _nextDue = 0;
+        }
+
         bool wake;
         lock (_lock)
         {

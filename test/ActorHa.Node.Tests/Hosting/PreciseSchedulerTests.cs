@@ -58,6 +58,33 @@ public sealed class PreciseSchedulerTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void A_deadline_given_on_the_loop_overrides_the_next_timers_delay_and_only_that_one()
+    {
+        // On the loop: the next timer is due at the given deadline (80 ms away) whatever delay it was scheduled with
+        // (500 ms); the one after it keeps its own delay. Off the loop the call is ignored.
+        var loop = (PreciseScheduler)Sys.Scheduler;
+        var advanced = Sys.Scheduler.Advanced;
+        loop.DueOfNextTimer(Stopwatch.GetTimestamp() + Stopwatch.Frequency);
+        var fired = new ConcurrentDictionary<string, double>();
+        var start = Stopwatch.GetTimestamp();
+        advanced.ScheduleOnce(TimeSpan.Zero, () =>
+        {
+            Assert.True(loop.OnLoop);
+            loop.DueOfNextTimer(Stopwatch.GetTimestamp() + (Stopwatch.Frequency / 1000 * 80));
+            advanced.ScheduleOnce(TimeSpan.FromMilliseconds(500), () => fired["deadline"] = Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+            advanced.ScheduleOnce(TimeSpan.FromMilliseconds(200), () => fired["delay"] = Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+        });
+        var offLoop = Stopwatch.GetTimestamp();
+        advanced.ScheduleOnce(TimeSpan.FromMilliseconds(300), () => fired["off-loop"] = Stopwatch.GetElapsedTime(offLoop).TotalMilliseconds);
+
+        AwaitCondition(() => fired.Count == 3, TimeSpan.FromSeconds(5));
+        output.WriteLine(string.Join(", ", fired.Select(f => $"{f.Key} {f.Value:F1} ms")));
+        Assert.InRange(fired["deadline"], 79, 180);
+        Assert.InRange(fired["delay"], 199, 1000);
+        Assert.InRange(fired["off-loop"], 299, 1000);
+    }
+
+    [Fact]
     public void Actor_system_runs_on_the_precise_scheduler()
     {
         Assert.IsType<PreciseScheduler>(Sys.Scheduler);
