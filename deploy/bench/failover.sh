@@ -40,12 +40,9 @@ while (($#)); do
 done
 [[ $(id -u) -eq 0 ]] || { echo "failover.sh: needs root (namespaces)" >&2; exit 2; }
 command -v keepalived >/dev/null || { echo "failover.sh: apt-get install keepalived tcpdump" >&2; exit 2; }
-BACKUP_CPU=$(($(nproc) - 1))
-if ((PIN)) && ((BACKUP_CPU > 0)); then
-    taskset -cp "0-$((BACKUP_CPU - 1))" $$ >/dev/null
-else
-    PIN=0
-fi
+# shellcheck source=deploy/bench/lib.sh
+source deploy/bench/lib.sh
+bench_pin "$PIN"
 dotnet publish src/ActorHa.Node -c Release -o artifacts/actorha -nologo -v q >/dev/null
 export LAB_ID=bench$$
 # shellcheck source=deploy/lab.sh
@@ -75,22 +72,6 @@ conf() { # conf PRIORITY VERSION INTERVAL [COUNT [TRACK_FILE]]
     done
 }
 
-start() { # start IMPL NS NAME CONF [CPU] -> echoes the pid(s) to signal
-    local impl=$1 ns=$2 name=$3 conf=$4 pin=()
-    [[ -z ${5:-} ]] || pin=(taskset -c "$5")
-    if [[ $impl == actorha ]]; then
-        "${pin[@]}" ip netns exec "$ns" artifacts/actorha/actorha -n -G -f "$conf" -p "$LAB_DIR/$name.pid" --state-dir "$WORK/$name.state" >"$WORK/$name.log" 2>&1 &
-    else
-        "${pin[@]}" ip netns exec "$ns" keepalived -n -l -G --vrrp -f "$conf" -p "$LAB_DIR/$name.pid" -r "$LAB_DIR/$name-vrrp.pid" >"$WORK/$name.log" 2>&1 &
-    fi
-    # Called in $(...): the lab's pid files (which lab_down reads) are what cleans these up on an abort.
-    echo $!
-}
-
-holds() { ip -n "$1" -o addr show dev eth0 | grep -q " 192.0.2.100/"; }
-not_holds() { ! holds "$1"; }
-wait_for() { local until=$((SECONDS + $1)); shift; while ! "$@"; do ((SECONDS < until)) || return 1; sleep 0.01; done; }
-
 run_once() { # run_once IMPL VERSION INTERVAL SIGNAL -> appends "takeover garp" excess in ms to $WORK/results
     local impl=$1 ver=$2 int=$3 sig=$4 mimpl=${MASTER_IMPL:-$1}
     conf 100 "$ver" "$int" >"$WORK/backup.conf"
@@ -98,8 +79,8 @@ run_once() { # run_once IMPL VERSION INTERVAL SIGNAL -> appends "takeover garp" 
     if [[ $sig == DROP ]]; then track="$WORK/drop-file"; echo 0 >"$track"; fi
     conf 200 "$ver" "$int" 1 $track >"$WORK/master.conf"
     local backup master
-    backup=$(start "$impl" "$H1" backup "$WORK/backup.conf" "$( ((PIN)) && echo "$BACKUP_CPU")")
-    master=$(start "$mimpl" "$H2" master "$WORK/master.conf")
+    backup=$(bench_start "$impl" "$H1" backup "$WORK/backup.conf" "$(bench_backup_cpu)")
+    master=$(bench_start "$mimpl" "$H2" master "$WORK/master.conf")
     wait_for 20 holds "$H2" || { echo "no master" >&2; return 1; }
     sleep "$(awk -v i="$int" 'BEGIN{print 3*i + 1}')"
     ip netns exec "$H1" ip -ts monitor address >"$WORK/monitor" 2>&1 &
@@ -171,13 +152,7 @@ garp = next(t for t in garps if t > ref)
 advert = next(t for t in mine if t > ref)
 print(f"{(added - ref - limit) * 1000:.1f} {(garp - ref - limit) * 1000:.1f} {(advert - ref - limit) * 1000:.1f}{extra}")
 PY
-    kill -TERM "$backup" 2>/dev/null || true
-    kill -KILL "$master" 2>/dev/null || true
-    sleep 1.5
-    kill -KILL "$backup" 2>/dev/null || true
-    ip -n "$H2" link set eth0 up
-    for ns in "$H1" "$H2"; do ip -n "$ns" addr del 192.0.2.100/32 dev eth0 2>/dev/null || true; done
-    sleep 0.5
+    bench_end_run "$backup" "$master"
 }
 
 impls=(actorha keepalived)
@@ -231,7 +206,7 @@ PY
 rss_cpu() { # rss_cpu IMPL COUNT -> "rss_kib cpu_percent"
     local impl=$1 count=$2 pid
     conf 200 2 1 "$count" >"$WORK/rss.conf"
-    pid=$(start "$impl" "$H1" rss "$WORK/rss.conf")
+    pid=$(bench_start "$impl" "$H1" rss "$WORK/rss.conf")
     sleep 8
     local pids=("$pid")
     [[ $impl == keepalived ]] && pids+=("$(cat "$LAB_DIR/rss-vrrp.pid")")

@@ -35,12 +35,9 @@ while (($#)); do
     esac
 done
 [[ $(id -u) -eq 0 ]] || { echo "trace-takeover.sh: needs root" >&2; exit 2; }
-BACKUP_CPU=$(($(nproc) - 1))
-if ((PIN)) && ((BACKUP_CPU > 0)); then
-    taskset -cp "0-$((BACKUP_CPU - 1))" $$ >/dev/null
-else
-    PIN=0
-fi
+# shellcheck source=deploy/bench/lib.sh
+source deploy/bench/lib.sh
+bench_pin "$PIN"
 TRACEFS=/sys/kernel/tracing
 if [[ ! -e $TRACEFS/instances ]]; then
     mount -t tracefs nodev "$TRACEFS" 2>/dev/null || { TRACEFS=$(mktemp -d) && mount -t tracefs nodev "$TRACEFS"; }
@@ -75,20 +72,6 @@ conf() { # conf PRIORITY
     printf 'vrrp_instance VI_1 {\n  state BACKUP\n  interface eth0\n  virtual_router_id 1\n  priority %d\n  advert_int %s\n  version %d\n  virtual_ipaddress {\n    192.0.2.100/32\n  }\n}\n' "$1" "$INT" "$VER"
 }
 
-start() { # start IMPL NS NAME CONF [CPU] -> the pid to signal
-    local impl=$1 ns=$2 name=$3 conf=$4 pin=()
-    [[ -z ${5:-} ]] || pin=(taskset -c "$5")
-    if [[ $impl == actorha ]]; then
-        "${pin[@]}" ip netns exec "$ns" "$ACTORHA" -n -G -f "$conf" -p "$LAB_DIR/$name.pid" --state-dir "$WORK/$name.state" >"$WORK/$name.log" 2>&1 &
-    else
-        "${pin[@]}" ip netns exec "$ns" keepalived -n -l -G --vrrp -f "$conf" -p "$LAB_DIR/$name.pid" -r "$LAB_DIR/$name-vrrp.pid" >"$WORK/$name.log" 2>&1 &
-    fi
-    echo $!
-}
-
-holds() { ip -n "$1" -o addr show dev eth0 | grep -q " 192.0.2.100/"; }
-wait_for() { local until=$((SECONDS + $1)); shift; while ! "$@"; do ((SECONDS < until)) || return 1; sleep 0.01; done; }
-
 netlink_fds() { # netlink_fds PID -> the fds of PID's netlink sockets, one per line
     local pid=$1 inodes fd link
     inodes=$(awk 'NR > 1 {print $NF}' "/proc/$pid/net/netlink" | sort -u)
@@ -104,8 +87,8 @@ run_once() { # run_once IMPL RUN
     conf 100 >"$WORK/backup.conf"
     conf 200 >"$WORK/master.conf"
     local backup master bpid mimpl=${MASTER_IMPL:-$1}
-    backup=$(start "$impl" "$H1" backup "$WORK/backup.conf" "$( ((PIN)) && echo "$BACKUP_CPU")")
-    master=$(start "$mimpl" "$H2" master "$WORK/master.conf")
+    backup=$(bench_start "$impl" "$H1" backup "$WORK/backup.conf" "$(bench_backup_cpu)")
+    master=$(bench_start "$mimpl" "$H2" master "$WORK/master.conf")
     wait_for 20 holds "$H2" || { echo "no master" >&2; return 1; }
     sleep "$(awk -v i="$INT" 'BEGIN{print 3*i + 1}')"
     bpid=$backup
@@ -202,13 +185,7 @@ if show:
         if (e[0] > due - 0.003 or e[4] == "tracing_mark_write") and (not garp or e[0] <= garp[0] + 0.0005):
             print(f"    {us(e[0])} cpu{e[3]} {e[1]}-{e[2]} {e[4]} {e[5][:110]}")
 PY
-    kill -TERM "$backup" 2>/dev/null || true
-    kill -KILL "$master" 2>/dev/null || true
-    sleep 1.5
-    kill -KILL "$backup" 2>/dev/null || true
-    ip -n "$H2" link set eth0 up
-    for ns in "$H1" "$H2"; do ip -n "$ns" addr del 192.0.2.100/32 dev eth0 2>/dev/null || true; done
-    sleep 0.5
+    bench_end_run "$backup" "$master"
 }
 
 impls=(actorha keepalived)
