@@ -850,26 +850,20 @@ internal sealed partial class VrrpInstanceActor : ReceiveActor, IWithTimers
     /// <summary>
     /// A keyed timer that fires at <paramref name="due"/> on the event loop: the loop takes the deadline itself, so
     /// that the time Akka's timer code takes before it reaches the scheduler (0.5 ms cold, traced) does not move it.
-    /// Elsewhere (a test kit's scheduler) <paramref name="delay"/> from now.
+    /// Off the loop, or with a test kit's scheduler, <paramref name="delay"/> from now (DueOfNextTimer ignores it).
     /// </summary>
     private void StartTimerAt(object key, TimerFired message, TimeSpan delay, long due)
     {
-        if (Context.System.Scheduler is Hosting.PreciseScheduler { OnLoop: true } loop)
+        var loop = Context.System.Scheduler as Hosting.PreciseScheduler;
+        loop?.DueOfNextTimer(due);
+        try
         {
-            loop.DueOfNextTimer(due);
-            try
-            {
-                Timers.StartSingleTimer(key, message, delay);
-            }
-            finally
-            {
-                loop.DueOfNextTimer(0);
-            }
-
-            return;
+            Timers.StartSingleTimer(key, message, delay);
         }
-
-        Timers.StartSingleTimer(key, message, delay);
+        finally
+        {
+            loop?.DueOfNextTimer(0);
+        }
     }
 
     /// <summary>The one place a state change happens: keepalived's log line, the event stream, the counter.</summary>
