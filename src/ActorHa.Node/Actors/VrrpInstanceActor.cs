@@ -180,6 +180,7 @@ internal sealed partial class VrrpInstanceActor : ReceiveActor, IWithTimers
         Receive<VrrpSocketActor.Registered>(OnRegistered);
         Receive<VrrpSocketActor.RegistrationFailed>(f => OnRegistrationFailed(f.Reason, waitForLink: false));
         Receive<RetryRegister>(_ => Register());
+        ReceiveTrackedSubscriptions();
         ReceiveLinkEvents();
         Receive<VrrpSocketActor.AdvertReceived>(OnAdvert);
         Receive<VrrpSocketActor.InvalidAdvertReceived>(m => CountInvalid(m.Reason, KeepalivedLog.StructuralFailure(Name, m.Reason, (int)_version)));
@@ -277,10 +278,11 @@ internal sealed partial class VrrpInstanceActor : ReceiveActor, IWithTimers
     {
         foreach (var tracked in _config.TrackScript)
         {
-            Context.ActorSelection($"/user/node/scripts/{ActorNames.Safe(tracked.Name)}").Tell(new TrackScriptActor.Subscribe(Self));
+            SubscribeScript(Context, tracked.Name, Self);
         }
 
         SubscribeFiles(_config.TrackFile.Select(t => t.Name));
+        AwaitTrackedAnswers();
         SubscribeLinks();
         Register();
         _settings.Kernel.Tell(KernelRequests.OpenPath.Instance);
@@ -1311,10 +1313,11 @@ internal sealed partial class VrrpInstanceActor : ReceiveActor, IWithTimers
 
         foreach (var added in _config.TrackScript.Where(t => !oldScripts.Contains(t.Name)))
         {
-            Context.ActorSelection($"/user/node/scripts/{ActorNames.Safe(added.Name)}").Tell(new TrackScriptActor.Subscribe(Self));
+            SubscribeScript(Context, added.Name, Self);
         }
 
         RetrackFiles(oldFiles);
+        AwaitTrackedAnswers();
         RetrackLinks();
         var before = _state.Priority;
         var machine = BuildMachineConfig();

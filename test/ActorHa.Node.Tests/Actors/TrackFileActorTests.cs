@@ -187,6 +187,56 @@ public sealed class TrackFileActorTests : TestKit
         AwaitAssert(() => Assert.All(new[] { "VI_1", "VI_2" }, m => Assert.Equal(Protocol.StateMachine.VrrpState.Backup, Status(m).State)), TimeSpan.FromSeconds(10));
     }
 
+    /// <summary>
+    /// The instance starts before /user/node/track-files/tf exists (at start-up and on a reload its container creates
+    /// it from a message, concurrently with the instances): its first Subscribe is a dead letter, and it asks again
+    /// until the file actor answers, so the file's fault still reaches it.
+    /// </summary>
+    [Fact]
+    public void An_instance_that_starts_before_its_track_file_actor_still_gets_the_files_state()
+    {
+        var path = Path.Combine(_dir, "late");
+        File.WriteAllText(path, "3\n");
+        var conf = $$"""
+            track_file tf {
+                file {{path}}
+                weight 0
+            }
+            vrrp_instance VI_1 {
+                interface lo
+                virtual_router_id 51
+                track_file {
+                    tf
+                }
+                virtual_ipaddress {
+                    192.0.2.100/24
+                }
+            }
+            """;
+        var result = ConfigCompiler.CompileText(conf, "test.conf", ConfigCompileOptions.Default);
+        Assert.Equal(0, result.ExitCode);
+        var config = result.Config;
+        var io = CreateTestProbe();
+        var group = Sys.ActorOf(SyncGroupActor.Props(new SyncGroupActor.Settings("VI_1", true, config.VrrpInstances, config.GlobalDefs, io.Ref, CreateTestProbe().Ref, CreateTestProbe().Ref)), "VI_1");
+        var register = (VrrpSocketActor.Register)io.FishForMessage(m => m is VrrpSocketActor.Register);
+        register.Instance.Tell(new VrrpSocketActor.Registered("lo", register.Source), io.Ref);
+
+        // Long enough for several retries to go to dead letters first.
+        ExpectNoMsg(TimeSpan.FromMilliseconds(300));
+        var fileActor = TrackFileActor.Props(new TrackFileActor.Settings(config.TrackFiles[0], NoFallback));
+        Sys.ActorOf(Props.Create(() => new Nest("track-files", Props.Create(() => new Nest("tf", fileActor)))), "node");
+
+        AwaitAssert(
+            () =>
+            {
+                Sys.ActorSelection(group.Path / "VI_1").Tell(VrrpInstanceActor.GetStatus.Instance, TestActor);
+                var status = ExpectMsg<VrrpInstanceActor.Status>();
+                Assert.Equal(Protocol.StateMachine.VrrpState.Fault, status.State);
+                Assert.Contains("track_file tf value 3", status.Faults);
+            },
+            TimeSpan.FromSeconds(10));
+    }
+
     /// <summary>A parent that only holds one named child, to build /user/node/track-files/tf.</summary>
     private sealed class Nest : ReceiveActor
     {
