@@ -2,14 +2,16 @@
 # Where a backup's takeover time goes, stamped by the kernel (ftrace), for ActorHa and keepalived alike.
 #
 #   bash deploy/bench/trace-takeover.sh [--impl actorha|keepalived|both] [--runs N] [--modes "2:1 3:0.1"]
-#                                       [--signals "KILL TERM"] [--show N]
+#                                       [--signals "KILL TERM DROP"] [--show N]
 #
 # The lab and the procedure are failover.sh's (backup h1 at 100, master h2 at 200, the master killed), but
 # nothing listens beside the backup: no `ip monitor`. Instead an ftrace instance (its own buffer, clock "tai",
 # which is the wall clock tcpdump stamps with when the TAI offset is 0) records, for every thread of the
 # backup, its scheduling (wakeup, switch in/out), its socket and wait syscalls, and each packet it transmits.
 # Per run it prints, relative to the protocol's limit (Master_Down_Interval after the master's last advert as
-# the client captured it, or Skew_Time after its priority-0 advert): when the thread that sends the advert
+# the client captured it, or Skew_Time after its priority-0 advert; with DROP, Master_Down_Interval after the
+# master's last advert at 200: its track_file gets a 1, weight -150 takes it to 50, below the backup's 100, and a
+# preempting backup discards those adverts, RFC 3768 6.4.2): when the thread that sends the advert
 # woke, when it ran, the advert's transmission, the netlink call that adds the VIP (its exit: the address is
 # in), and the first GARP's transmission; at the end the median and max of each, per implementation and case.
 # On real hosts a dying master cannot take the backup's CPU; in this lab every namespace shares the machine's
@@ -31,7 +33,7 @@ while (($#)); do
         --show) SHOW=$2; shift 2 ;;
         --master) MASTER_IMPL=$2; shift 2 ;;
         --no-pin) PIN=0; shift ;;
-        *) echo "usage: $0 [--impl actorha|keepalived|both] [--runs N] [--modes \"2:1 3:0.1\"] [--signals \"KILL TERM\"] [--show N]" >&2; exit 2 ;;
+        *) echo "usage: $0 [--impl actorha|keepalived|both] [--runs N] [--modes \"2:1 3:0.1\"] [--signals \"KILL TERM DROP\"] [--show N] [--master IMPL] [--no-pin]" >&2; exit 2 ;;
     esac
 done
 [[ $(id -u) -eq 0 ]] || { echo "trace-takeover.sh: needs root" >&2; exit 2; }
@@ -68,8 +70,13 @@ for s in sendto sendmsg recvmsg recvfrom epoll_wait epoll_pwait clock_nanosleep 
     EVENTS+=("syscalls:sys_enter_$s" "syscalls:sys_exit_$s")
 done
 
-conf() { # conf PRIORITY
-    printf 'vrrp_instance VI_1 {\n  state BACKUP\n  interface eth0\n  virtual_router_id 1\n  priority %d\n  advert_int %s\n  version %d\n  virtual_ipaddress {\n    192.0.2.100/32\n  }\n}\n' "$1" "$INT" "$VER"
+conf() { # conf PRIORITY [TRACK_FILE]
+    local extra=""
+    if [[ -n ${2:-} ]]; then
+        printf 'vrrp_track_file tf_drop {\n  file %s\n  weight -150\n}\n' "$2"
+        extra='  track_file {\n    tf_drop\n  }\n'
+    fi
+    printf "vrrp_instance VI_1 {\n  state BACKUP\n  interface eth0\n  virtual_router_id 1\n  priority %d\n  advert_int %s\n  version %d\n${extra}  virtual_ipaddress {\n    192.0.2.100/32\n  }\n}\n" "$1" "$INT" "$VER"
 }
 
 netlink_fds() { # netlink_fds PID -> the fds of PID's netlink sockets, one per line
@@ -85,7 +92,9 @@ netlink_fds() { # netlink_fds PID -> the fds of PID's netlink sockets, one per l
 run_once() { # run_once IMPL RUN
     local impl=$1 run=$2
     conf 100 >"$WORK/backup.conf"
-    conf 200 >"$WORK/master.conf"
+    local track=""
+    if [[ $SIGNAL == DROP ]]; then track="$WORK/drop-file"; echo 0 >"$track"; fi
+    conf 200 $track >"$WORK/master.conf"
     local backup master bpid mimpl=${MASTER_IMPL:-$1}
     backup=$(bench_start "$impl" "$H1" backup "$WORK/backup.conf" "$(bench_backup_cpu)")
     master=$(bench_start "$mimpl" "$H2" master "$WORK/master.conf")
@@ -107,10 +116,13 @@ run_once() { # run_once IMPL RUN
         [[ $mimpl == keepalived ]] && kill -KILL "$(cat "$LAB_DIR/master-vrrp.pid")" 2>/dev/null
         kill -KILL "$master"
         ip -n "$H2" link set eth0 down
+    elif [[ $SIGNAL == DROP ]]; then
+        echo 1 >"$track"
     else
         kill -TERM "$master"
     fi
     wait_for 15 holds "$H1" || { echo "no takeover" >&2; return 1; }
+    [[ $SIGNAL != DROP ]] || wait_for 15 not_holds "$H2" || { echo "the old master kept the VIP" >&2; return 1; }
     sleep 0.3
     echo 0 >"$INST/tracing_on"
     kill "$cap" 2>/dev/null || true
@@ -125,7 +137,10 @@ for line in open(f"{work}/capture"):
     if line[:1].isdigit() and "192.0.2.12 > 224.0.0.18" in line and "VRRP" in line:
         adverts.append((float(line.split()[0]), int(re.search(r"prio (\d+)", line).group(1))))
 skew = (256 - 100) / 256 * interval
-if sig == "TERM":
+if sig == "DROP":
+    lower = next(t for t, p in adverts if p < 100 and p != 0)
+    ref, limit = [t for t, p in adverts if p >= 100 and t < lower][-1], 3 * interval + skew
+elif sig == "TERM":
     ref, limit = next(t for t, p in adverts if p == 0), skew
 else:
     ref, limit = [t for t, p in adverts if p != 0][-1], 3 * interval + skew
@@ -151,19 +166,22 @@ us = lambda t: f"{(t - due) * 1e6:+8.0f}"
 # The advert: the first VRRP-sized transmit on eth0 after due - 50 ms; GARP: the first 42-byte one after it.
 window = [e for e in ev if e[0] > due - 0.05]
 adv = next((e for e in window if e[4] == "net_dev_xmit" and "dev=eth0" in e[5] and "len=42" not in e[5]), None)
-garp = next((e for e in window if adv and e[0] >= adv[0] and e[4] == "net_dev_xmit" and "len=42" in e[5]), None)
 sender = adv[2] if adv else None
 # The sender thread's last wake-up and switch-in before the advert, and the netlink send after it.
 wake = next((e for e in reversed(window) if adv and e[0] <= adv[0] and e[4] == "sched_wakeup" and f"pid={sender} " in e[5]), None)
 runs = next((e for e in reversed(window) if adv and e[0] <= adv[0] and e[4] == "sched_switch" and f"next_pid={sender} " in e[5]), None)
+# The VIP: the first netlink send after the advert; on a priority drop the backup preempts a live master, and
+# ActorHa installs before it advertises then, so there it is the first one from 10 ms before the limit on.
 nl = None
 if adv:
+    start = due - 0.01 if sig == "DROP" else adv[0]
     for i, e in enumerate(window):
-        if e[0] >= adv[0] and e[4] in ("sys_enter_sendto", "sys_enter_sendmsg"):
+        if e[0] >= start and e[4] in ("sys_enter_sendto", "sys_enter_sendmsg"):
             fd = int(re.search(r"fd: (0x[0-9a-f]+|\d+)", e[5]).group(1), 0)
             if fd in nlfds:
                 nl = next((x for x in window[i:] if x[2] == e[2] and x[4] in ("sys_exit_sendto", "sys_exit_sendmsg")), None)
                 break
+garp = next((e for e in window if adv and e[0] >= min(adv[0], nl[0] if nl else adv[0]) and e[4] == "net_dev_xmit" and "len=42" in e[5]), None)
 # Involuntary switch-outs of the sender between its wake-up and the GARP: time the CPU was taken from it.
 pre = 0.0
 if wake and garp:
@@ -179,7 +197,7 @@ f = lambda e: us(e[0]) if e else "       -"
 if adv and nl and garp:
     with open(results, "a") as out:
         print(f"{(adv[0] - due) * 1e3:.3f} {(nl[0] - due) * 1e3:.3f} {(garp[0] - due) * 1e3:.3f} {pre * 1e3:.3f}", file=out)
-print(f"v{sys.argv[3]} {sig:4} {impl:10} woke {f(wake)}  runs {f(runs)}  advert {f(adv)}  vip {f(nl)}  garp {f(garp)}  preempted {pre * 1e6:6.0f} us  (us past the limit)")
+print(f"{sys.argv[3]} s {sig:4} {impl:10} woke {f(wake)}  runs {f(runs)}  advert {f(adv)}  vip {f(nl)}  garp {f(garp)}  preempted {pre * 1e6:6.0f} us  (us past the limit)")
 if show:
     for e in [x for x in ev if x[4] == "tracing_mark_write" and x[0] < due - 0.05] + window:
         if (e[0] > due - 0.003 or e[4] == "tracing_mark_write") and (not garp or e[0] <= garp[0] + 0.0005):
@@ -209,5 +227,5 @@ for path in sorted(glob.glob(f"{work}/results.*")):
     _, impl, ver, sig, interval = os.path.basename(path).split(".", 4)
     rows = [tuple(map(float, l.split())) for l in open(path) if l.strip()]
     col = lambda i: f"{statistics.median(r[i] for r in rows):.2f} / {max(r[i] for r in rows):.2f}"
-    print(f"| {impl} | v{ver} / {interval} s | SIG{sig} | {len(rows)} | {col(0)} | {col(1)} | {col(2)} | {sum(r[3] > 0.5 for r in rows)} |")
+    print(f"| {impl} | v{ver} / {interval} s | {'priority drop' if sig == 'DROP' else 'SIG' + sig} | {len(rows)} | {col(0)} | {col(1)} | {col(2)} | {sum(r[3] > 0.5 for r in rows)} |")
 PY

@@ -106,10 +106,12 @@ internal sealed class LinkMonitor : ReceiveActor
         // The first table is no news; a table read again after a socket failure is compared with what we knew.
         NotifyChanges(before.Values.Select(l => l.Name).Concat(_links.Values.Select(l => l.Name)).Distinct(StringComparer.Ordinal), before, log: before.Count > 0);
         var self = Self;
+        var loop = Context.System.Scheduler as Hosting.PreciseScheduler;
         _socket.StartReceiving(
             events => self.Tell(new Events(events)),
             sequence => self.Tell(new Resync(sequence)),
-            reason => self.Tell(new SocketFailed(reason)));
+            reason => self.Tell(new SocketFailed(reason)),
+            loop is null ? null : () => loop.Busy);
     }
 
     private void OnSubscribe(Subscribe s)

@@ -70,6 +70,13 @@ public sealed unsafe class PreciseScheduler : SchedulerBase, IDateTimeOffsetNowT
 
     public override TimeSpan HighResMonotonicClock => Stopwatch.GetElapsedTime(0);
 
+    /// <summary>
+    /// True while the loop runs a pass (timers, mailboxes) or spins towards a deadline, false while it sleeps in
+    /// poll(2). A helper thread that the loop's own work wakes (the rtnetlink listener, woken by the VIP the loop
+    /// just added) can wait for false before doing its work, rather than take the loop's CPU mid-takeover.
+    /// </summary>
+    public bool Busy => Volatile.Read(ref _sleeping) == 0 && !_stopped;
+
     /// <summary>True on the loop's own thread.</summary>
     public bool OnLoop => Thread.CurrentThread == _thread;
 
