@@ -23,15 +23,9 @@ public sealed class LinkListenerTests(ITestOutputHelper output)
     {
         using var lab = NetnsLab.Create(1, output);
         var host = lab.Hosts[0];
-        using var socket = host.InNamespace(() => new LinkEventSocket());
         var busy = 1;
-        var seen = new ConcurrentQueue<RtnlAddressEvent>();
-        socket.StartReceiving(
-            events => { foreach (var e in events.OfType<RtnlAddressEvent>()) seen.Enqueue(e); },
-            _ => { },
-            reason => output.WriteLine($"listener failed: {reason}"),
-            () => Volatile.Read(ref busy) == 1,
-            maxHold: TimeSpan.FromMinutes(1));
+        var (socket, seen) = Listen(host, () => Volatile.Read(ref busy) == 1, TimeSpan.FromMinutes(1));
+        using var listening = socket;
 
         host.Sh($"ip addr add {Added}/32 dev eth0");
         await Task.Delay(500);
@@ -46,15 +40,30 @@ public sealed class LinkListenerTests(ITestOutputHelper output)
     {
         using var lab = NetnsLab.Create(1, output);
         var host = lab.Hosts[0];
-        using var socket = host.InNamespace(() => new LinkEventSocket());
-        var seen = new ConcurrentQueue<RtnlAddressEvent>();
-        socket.StartReceiving(
-            events => { foreach (var e in events.OfType<RtnlAddressEvent>()) seen.Enqueue(e); },
-            _ => { },
-            reason => output.WriteLine($"listener failed: {reason}"),
-            () => true);
+        var (socket, seen) = Listen(host, () => true, maxHold: null);
+        using var listening = socket;
 
         host.Sh($"ip addr add {Added}/32 dev eth0");
         Assert.True(await NetnsLab.WaitUntilAsync(() => seen.Any(e => e.Address.Equals(Added) && !e.Deleted), TimeSpan.FromSeconds(10)), "a busy loop starved the listener");
+    }
+
+    /// <summary>A listener in the host's namespace that queues the address events it hands on.</summary>
+    private (LinkEventSocket Socket, ConcurrentQueue<RtnlAddressEvent> Seen) Listen(LabHost host, Func<bool> holdWhile, TimeSpan? maxHold)
+    {
+        var socket = host.InNamespace(() => new LinkEventSocket());
+        var seen = new ConcurrentQueue<RtnlAddressEvent>();
+        socket.StartReceiving(
+            events =>
+            {
+                foreach (var e in events.OfType<RtnlAddressEvent>())
+                {
+                    seen.Enqueue(e);
+                }
+            },
+            _ => { },
+            reason => output.WriteLine($"listener failed: {reason}"),
+            holdWhile,
+            maxHold);
+        return (socket, seen);
     }
 }
