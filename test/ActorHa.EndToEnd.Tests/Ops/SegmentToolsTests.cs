@@ -92,7 +92,7 @@ public sealed class SegmentToolsTests(ITestOutputHelper output)
         // Host 2 runs no node: it injects another group's adverts on VRID 51 once a second (other VIPs, same password).
         var spec = "src=192.0.2.50,prio=100,auth=1,pass=s3cret,ips=198.51.100.7+198.51.100.8";
         var injector = lab.Start(lab.Hosts[1].Namespace, "injector", "sh",
-            ["-c", $"for i in $(seq 6); do python3 {LabNodes.RepoRoot}/{Injector} inject eth0 '{spec}' || exit 1; sleep 1; done"]);
+            ["-c", $"python3 {LabNodes.RepoRoot}/{Injector} repeat 6 1 eth0 '{spec}'"]);
         var (code, text) = Actorha(lab.Client.Namespace, "watch", "eth0", "--seconds", "4");
         Assert.Equal(1, code);
         Assert.Contains("error: [vrid-conflict] VRID 51 (IPv4): ", text, StringComparison.Ordinal);
