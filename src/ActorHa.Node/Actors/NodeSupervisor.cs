@@ -182,22 +182,22 @@ internal sealed class NodeSupervisor : ReceiveActor, IWithTimers
         if (_options.RunVrrp)
         {
             // Scripts before instances: an instance subscribes to its tracked scripts when it starts.
-            _scripts = Context.ActorOf(Akka.Actor.Props.Create(() => new Container()), "scripts");
+            _scripts = Context.ActorOf(ActorContainer.Props(), "scripts");
             foreach (var script in config.VrrpScripts)
             {
-                _scripts.Tell(new Container.Create(ScriptProps(script, g), ActorNames.Safe(script.Name)));
+                _scripts.Tell(new ActorContainer.Create(ScriptProps(script, g), ActorNames.Safe(script.Name)));
             }
 
-            _trackFiles = Context.ActorOf(Akka.Actor.Props.Create(() => new Container()), "track-files");
+            _trackFiles = Context.ActorOf(ActorContainer.Props(), "track-files");
             foreach (var file in config.TrackFiles)
             {
-                _trackFiles.Tell(new Container.Create(TrackFileProps(file), ActorNames.Safe(file.Name)));
+                _trackFiles.Tell(new ActorContainer.Create(TrackFileProps(file), ActorNames.Safe(file.Name)));
             }
 
             // Links before instances: an instance subscribes to its interfaces when it starts.
             Context.ActorOf(LinkMonitor.Props(), "links");
             _io = Context.ActorOf(VrrpSocketActor.Props(), "vrrp-io");
-            _vrrp = Context.ActorOf(Akka.Actor.Props.Create(() => new Container()), "vrrp");
+            _vrrp = Context.ActorOf(ActorContainer.Props(), "vrrp");
             foreach (var (name, isImplicit, members) in Groups(config))
             {
                 foreach (var member in members)
@@ -205,7 +205,7 @@ internal sealed class NodeSupervisor : ReceiveActor, IWithTimers
                     _running[InstanceKey.Of(member)] = (name, ActorNames.Safe(member.Name));
                 }
 
-                _vrrp.Tell(new Container.Create(GroupProps(name, isImplicit, members, g, config), ActorNames.Safe(name)));
+                _vrrp.Tell(new ActorContainer.Create(GroupProps(name, isImplicit, members, g, config), ActorNames.Safe(name)));
             }
         }
 
@@ -214,7 +214,7 @@ internal sealed class NodeSupervisor : ReceiveActor, IWithTimers
             // Health checking runs whether or not the kernel has IPVS; /ipvs says which.
             _ipvs = Context.ActorOf(IpvsActor.Props(new IpvsActor.Settings(!_options.DontReleaseIpvs, config.VirtualServerGroups)), "ipvs");
             var ipvs = _ipvs;
-            var check = _check = Context.ActorOf(Akka.Actor.Props.Create(() => new Container()), "check");
+            var check = _check = Context.ActorOf(ActorContainer.Props(), "check");
             var settings = VirtualServerActor.Settings.Default with { DefaultUser = g.ScriptUser };
             var names = new HashSet<string>(StringComparer.Ordinal);
             foreach (var vs in config.VirtualServers)
@@ -227,7 +227,7 @@ internal sealed class NodeSupervisor : ReceiveActor, IWithTimers
 
                 _virtualServers.Add(name);
                 _virtualServerKeys[name] = ConfigDiff.VirtualServerKey(vs, config);
-                check.Tell(new Container.Create(VirtualServerActor.Props(vs, ipvs, settings), name));
+                check.Tell(new ActorContainer.Create(VirtualServerActor.Props(vs, ipvs, settings), name));
             }
         }
 
@@ -294,7 +294,7 @@ internal sealed class NodeSupervisor : ReceiveActor, IWithTimers
         if (wanted.Count > 0 && _check.IsNobody())
         {
             _ipvs = Context.ActorOf(IpvsActor.Props(new IpvsActor.Settings(!_options.DontReleaseIpvs, next.VirtualServerGroups)), "ipvs");
-            _check = Context.ActorOf(Akka.Actor.Props.Create(() => new Container()), "check");
+            _check = Context.ActorOf(ActorContainer.Props(), "check");
         }
         else if (!_ipvs.IsNobody())
         {
@@ -305,7 +305,7 @@ internal sealed class NodeSupervisor : ReceiveActor, IWithTimers
         foreach (var gone in _virtualServerKeys.Keys.Except(names).ToList())
         {
             _log.Info("virtual_server {0} removed by the reload", gone);
-            _check.Tell(new Container.StopChild(gone));
+            _check.Tell(new ActorContainer.StopChild(gone));
             _virtualServerKeys.Remove(gone);
         }
 
@@ -318,7 +318,7 @@ internal sealed class NodeSupervisor : ReceiveActor, IWithTimers
 
             _log.Info("virtual_server {0} {1} by the reload", name, _virtualServerKeys.ContainsKey(name) ? "changed" : "added");
             _virtualServerKeys[name] = key;
-            _check.Tell(new Container.Replace(VirtualServerActor.Props(vs, _ipvs, settings), name));
+            _check.Tell(new ActorContainer.Replace(VirtualServerActor.Props(vs, _ipvs, settings), name));
         }
 
         _virtualServers.Clear();
@@ -425,7 +425,7 @@ internal sealed class NodeSupervisor : ReceiveActor, IWithTimers
             .Select(r =>
             {
                 var (group, actor) = _running[InstanceKey.Of(r.Instance)];
-                return _vrrp.Ask<SyncGroupActor.MemberRemoved>(new Container.Forward(ActorNames.Safe(group), new SyncGroupActor.RemoveMember(actor)), TimeSpan.FromSeconds(15));
+                return _vrrp.Ask<SyncGroupActor.MemberRemoved>(new ActorContainer.Forward(ActorNames.Safe(group), new SyncGroupActor.RemoveMember(actor)), TimeSpan.FromSeconds(15));
             })
             .ToList();
         // New instances may reuse a VRID on the same link as a removed one: add them only once the removals are done.
@@ -444,7 +444,7 @@ internal sealed class NodeSupervisor : ReceiveActor, IWithTimers
             if (_running.Remove(InstanceKey.Of(instance), out var where) && !_running.Values.Any(v => v.Group == where.Group))
             {
                 // The group has no member left (an implicit group, or a sync group emptied by the reload).
-                _vrrp.Tell(new Container.StopChild(ActorNames.Safe(where.Group)));
+                _vrrp.Tell(new ActorContainer.StopChild(ActorNames.Safe(where.Group)));
             }
         }
 
@@ -452,7 +452,7 @@ internal sealed class NodeSupervisor : ReceiveActor, IWithTimers
         {
             if (_running.TryGetValue(InstanceKey.Of(kept.New), out var where))
             {
-                _vrrp.Tell(new Container.Forward(ActorNames.Safe(where.Group), new SyncGroupActor.ReconfigureMember(where.ActorName, kept.New)));
+                _vrrp.Tell(new ActorContainer.Forward(ActorNames.Safe(where.Group), new SyncGroupActor.ReconfigureMember(where.ActorName, kept.New)));
             }
         }
 
@@ -468,7 +468,7 @@ internal sealed class NodeSupervisor : ReceiveActor, IWithTimers
             _running[InstanceKey.Of(instance)] = (group, actorName);
             var isImplicit = !done.Next.SyncGroups.Any(s => s.Name == group);
             // A group created by the reload starts empty and gets its members like any added member.
-            _vrrp.Tell(new Container.EnsureAndForward(
+            _vrrp.Tell(new ActorContainer.EnsureAndForward(
                 groupExists ? null : GroupProps(group, isImplicit, [], done.Next.GlobalDefs, done.Next),
                 ActorNames.Safe(group),
                 new SyncGroupActor.AddMember(instance, actorName)));
@@ -504,17 +504,17 @@ internal sealed class NodeSupervisor : ReceiveActor, IWithTimers
         {
             if (!old.Remove(script.Name, out var before))
             {
-                _scripts.Tell(new Container.Create(ScriptProps(script, next.GlobalDefs), ActorNames.Safe(script.Name)));
+                _scripts.Tell(new ActorContainer.Create(ScriptProps(script, next.GlobalDefs), ActorNames.Safe(script.Name)));
             }
             else if (before with { Location = SourceLocation.None } != script with { Location = SourceLocation.None })
             {
-                _scripts.Tell(new Container.Forward(ActorNames.Safe(script.Name), new TrackScriptActor.Reconfigure(script)));
+                _scripts.Tell(new ActorContainer.Forward(ActorNames.Safe(script.Name), new TrackScriptActor.Reconfigure(script)));
             }
         }
 
         foreach (var gone in old.Keys)
         {
-            _scripts.Tell(new Container.StopChild(ActorNames.Safe(gone)));
+            _scripts.Tell(new ActorContainer.StopChild(ActorNames.Safe(gone)));
         }
     }
 
@@ -531,17 +531,17 @@ internal sealed class NodeSupervisor : ReceiveActor, IWithTimers
         {
             if (!old.Remove(file.Name, out var before))
             {
-                _trackFiles.Tell(new Container.Create(TrackFileProps(file), ActorNames.Safe(file.Name)));
+                _trackFiles.Tell(new ActorContainer.Create(TrackFileProps(file), ActorNames.Safe(file.Name)));
             }
             else if (before with { Location = SourceLocation.None } != file with { Location = SourceLocation.None })
             {
-                _trackFiles.Tell(new Container.Forward(ActorNames.Safe(file.Name), new TrackFileActor.Reconfigure(file)));
+                _trackFiles.Tell(new ActorContainer.Forward(ActorNames.Safe(file.Name), new TrackFileActor.Reconfigure(file)));
             }
         }
 
         foreach (var gone in old.Keys)
         {
-            _trackFiles.Tell(new Container.StopChild(ActorNames.Safe(gone)));
+            _trackFiles.Tell(new ActorContainer.StopChild(ActorNames.Safe(gone)));
         }
     }
 
@@ -779,73 +779,6 @@ internal sealed class NodeSupervisor : ReceiveActor, IWithTimers
         _notifier.Ask<Notifier.Drained>(Notifier.Drain.Instance, TimeSpan.FromSeconds(10))
             .ContinueWith(_ => Stopped.Instance, TaskScheduler.Default)
             .PipeTo(replyTo);
-    }
-
-    /// <summary>/vrrp and /scripts: parents that keep the tree readable (/node/vrrp/&lt;group&gt;/&lt;instance&gt;).</summary>
-    private sealed class Container : ReceiveActor
-    {
-        public sealed record Create(Props Props, string Name);
-
-        public sealed record Forward(string Child, object Message);
-
-        /// <summary>Creates the child from <paramref name="Props"/> if it does not exist yet, then forwards the message.</summary>
-        public sealed record EnsureAndForward(Props? Props, string Child, object Message);
-
-        public sealed record StopChild(string Child);
-
-        /// <summary>Stops the child of that name, if any, and creates it anew from <paramref name="Props"/> once it has
-        /// stopped (a name stays taken until then).</summary>
-        public sealed record Replace(Props Props, string Name);
-
-        private readonly Dictionary<string, Props> _replacing = [];
-
-        public Container()
-        {
-            Receive<Create>(c => Context.ActorOf(c.Props, c.Name));
-            Receive<Replace>(r =>
-            {
-                var old = Context.Child(r.Name);
-                if (old.IsNobody())
-                {
-                    Context.ActorOf(r.Props, r.Name);
-                    return;
-                }
-
-                _replacing[r.Name] = r.Props;
-                Context.Watch(old);
-                Context.Stop(old);
-            });
-            Receive<Terminated>(t =>
-            {
-                if (_replacing.Remove(t.ActorRef.Path.Name, out var props))
-                {
-                    Context.ActorOf(props, t.ActorRef.Path.Name);
-                }
-            });
-            Receive<Forward>(f =>
-            {
-                var child = Context.Child(f.Child);
-                if (child.IsNobody() && f.Message is SyncGroupActor.RemoveMember rm)
-                {
-                    Sender.Tell(new SyncGroupActor.MemberRemoved(f.Child, rm.ActorName));
-                    return;
-                }
-
-                child.Forward(f.Message);
-            });
-            Receive<EnsureAndForward>(e =>
-            {
-                var child = Context.Child(e.Child);
-                if (child.IsNobody() && e.Props is not null)
-                {
-                    child = Context.ActorOf(e.Props, e.Child);
-                }
-
-                child.Forward(e.Message);
-            });
-            Receive<StopChild>(s => Context.Stop(Context.Child(s.Child)));
-            Receive<ActorTree.DescribeTree>(_ => ActorTree.Reply(Context, ""));
-        }
     }
 
     // A child that throws is restarted: the notifier and the I/O actors hold no state worth more than the

@@ -11,20 +11,10 @@ namespace ActorHa.Node.Actors;
 /// </summary>
 internal sealed partial class VrrpInstanceActor
 {
-    private const string TrackFilesPath = "/user/node/track-files";
-
     private readonly Dictionary<string, TrackFileActor.State> _fileStates = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _fileWeights = new(StringComparer.Ordinal);
 
     private static string FileSource(string name) => $"file {name}";
-
-    private void SubscribeFiles(IEnumerable<string> names)
-    {
-        foreach (var name in names)
-        {
-            Context.ActorSelection($"{TrackFilesPath}/{ActorNames.Safe(name)}").Tell(new TrackFileActor.Subscribe(Self));
-        }
-    }
 
     private void OnFileState(TrackFileActor.State state)
     {

@@ -1,85 +1,48 @@
 using Akka.Actor;
-using Akka.Event;
 
 namespace ActorHa.Node.Actors;
 
 /// <summary>
-/// Subscriptions to tracked scripts and files go by path (/user/node/scripts/&lt;name&gt;,
-/// /user/node/track-files/&lt;name&gt;), and such an actor may not exist yet when the subscription is sent: its
-/// container creates it from a message, at start-up as on a reload that adds it, concurrently with this instance.
-/// A selection to a missing actor is a dead letter, so each one answers its Subscribe with its state at once, and
-/// until every tracked script and file has answered, the missing ones are asked again after a pause that doubles
-/// from 20 ms to 1 s.
+/// Tracked scripts and files are children of /user/node/scripts and /user/node/track-files, which create them from a
+/// message, at start-up and on a reload that adds one, concurrently with this instance. A Subscribe therefore goes
+/// through the container (<see cref="ActorContainer.Forward"/>): the container's mailbox runs the Create first, and
+/// the child answers a Subscribe with its state at once. A selection straight to the child's path could arrive
+/// before the child exists and be a dead letter (CI saw that: an instance never learnt its track_file's state).
 /// </summary>
 internal sealed partial class VrrpInstanceActor
 {
     private const string ScriptsPath = "/user/node/scripts";
-    private static readonly TimeSpan FirstResubscribe = TimeSpan.FromMilliseconds(20);
-    private static readonly TimeSpan MaxResubscribe = TimeSpan.FromSeconds(1);
-    private static readonly TimeSpan SilenceWorthAWarning = TimeSpan.FromSeconds(5);
+    private const string TrackFilesPath = "/user/node/track-files";
 
-    private TimeSpan _resubscribePause = FirstResubscribe;
-    private TimeSpan _unanswered;
-    private bool _silenceLogged;
+    private static void SubscribeTracked(IUntypedActorContext context, string container, string name, object subscribe) =>
+        context.ActorSelection(container).Tell(new ActorContainer.Forward(ActorNames.Safe(name), subscribe));
 
-    private sealed record ResubscribeTracked
+    private void SubscribeScripts(IEnumerable<string> names)
     {
-        public static readonly ResubscribeTracked Instance = new();
-
-        private ResubscribeTracked()
+        foreach (var name in names)
         {
+            SubscribeTracked(Context, ScriptsPath, name, new TrackScriptActor.Subscribe(Self));
         }
     }
 
-    private void ReceiveTrackedSubscriptions() => Receive<ResubscribeTracked>(_ => Resubscribe());
-
-    private static void SubscribeScript(IUntypedActorContext context, string name, IActorRef self) =>
-        context.ActorSelection($"{ScriptsPath}/{ActorNames.Safe(name)}").Tell(new TrackScriptActor.Subscribe(self));
-
-    /// <summary>After subscribing: ask again until every tracked script and file has answered once.</summary>
-    private void AwaitTrackedAnswers()
+    private void SubscribeFiles(IEnumerable<string> names)
     {
-        _resubscribePause = FirstResubscribe;
-        _unanswered = TimeSpan.Zero;
-        _silenceLogged = false;
-        if (Unanswered().Any())
+        foreach (var name in names)
         {
-            Timers.StartSingleTimer(nameof(ResubscribeTracked), ResubscribeTracked.Instance, _resubscribePause);
+            SubscribeTracked(Context, TrackFilesPath, name, new TrackFileActor.Subscribe(Self));
         }
     }
 
-    private IEnumerable<(string Kind, string Name)> Unanswered() =>
-        _config.TrackScript.Where(t => !_scriptStates.ContainsKey(t.Name)).Select(t => ("vrrp_script", t.Name))
-            .Concat(_config.TrackFile.Where(t => !_fileStates.ContainsKey(t.Name)).Select(t => ("track_file", t.Name)));
-
-    private void Resubscribe()
+    /// <summary>A reload changed track_script: scripts no longer tracked stop counting, new ones are subscribed to.</summary>
+    private void RetrackScripts(IReadOnlySet<string> old)
     {
-        var missing = Unanswered().ToList();
-        if (missing.Count == 0)
+        foreach (var gone in old.Except(_config.TrackScript.Select(t => t.Name)))
         {
-            return;
+            _scriptStates.Remove(gone);
+            _scriptWeights.Remove(gone);
+            OnFaultChanged(new FaultChanged($"script {gone}", null));
         }
 
-        _unanswered += _resubscribePause;
-        if (_unanswered >= SilenceWorthAWarning && !_silenceLogged)
-        {
-            _silenceLogged = true;
-            _log.Warning("({0}) no state yet from {1}; still asking every second", Name, string.Join(", ", missing.Select(m => $"{m.Kind} {m.Name}")));
-        }
-
-        foreach (var (kind, name) in missing)
-        {
-            if (kind == "vrrp_script")
-            {
-                SubscribeScript(Context, name, Self);
-            }
-            else
-            {
-                SubscribeFiles([name]);
-            }
-        }
-
-        _resubscribePause = TimeSpan.FromTicks(Math.Min(_resubscribePause.Ticks * 2, MaxResubscribe.Ticks));
-        Timers.StartSingleTimer(nameof(ResubscribeTracked), ResubscribeTracked.Instance, _resubscribePause);
+        SubscribeScripts(_config.TrackScript.Select(t => t.Name).Where(n => !old.Contains(n)));
     }
 }

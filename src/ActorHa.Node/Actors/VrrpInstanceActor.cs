@@ -180,7 +180,6 @@ internal sealed partial class VrrpInstanceActor : ReceiveActor, IWithTimers
         Receive<VrrpSocketActor.Registered>(OnRegistered);
         Receive<VrrpSocketActor.RegistrationFailed>(f => OnRegistrationFailed(f.Reason, waitForLink: false));
         Receive<RetryRegister>(_ => Register());
-        ReceiveTrackedSubscriptions();
         ReceiveLinkEvents();
         Receive<VrrpSocketActor.AdvertReceived>(OnAdvert);
         Receive<VrrpSocketActor.InvalidAdvertReceived>(m => CountInvalid(m.Reason, KeepalivedLog.StructuralFailure(Name, m.Reason, (int)_version)));
@@ -276,13 +275,8 @@ internal sealed partial class VrrpInstanceActor : ReceiveActor, IWithTimers
 
     protected override void PreStart()
     {
-        foreach (var tracked in _config.TrackScript)
-        {
-            SubscribeScript(Context, tracked.Name, Self);
-        }
-
+        SubscribeScripts(_config.TrackScript.Select(t => t.Name));
         SubscribeFiles(_config.TrackFile.Select(t => t.Name));
-        AwaitTrackedAnswers();
         SubscribeLinks();
         Register();
         _settings.Kernel.Tell(KernelRequests.OpenPath.Instance);
@@ -1298,27 +1292,16 @@ internal sealed partial class VrrpInstanceActor : ReceiveActor, IWithTimers
             }
         }
 
+        // Also before the instance has registered: what it tracks decides its state once it does.
+        RetrackScripts(oldScripts);
+        RetrackFiles(oldFiles);
+        RetrackLinks();
         if (_state is null)
         {
+            // Not registered yet: Registered builds the state from the new configuration.
             return;
         }
 
-        // Scripts no longer tracked stop counting; newly tracked ones are subscribed to (they report their state).
-        foreach (var gone in oldScripts.Except(_config.TrackScript.Select(t => t.Name)))
-        {
-            _scriptStates.Remove(gone);
-            _scriptWeights.Remove(gone);
-            OnFaultChanged(new FaultChanged($"script {gone}", null));
-        }
-
-        foreach (var added in _config.TrackScript.Where(t => !oldScripts.Contains(t.Name)))
-        {
-            SubscribeScript(Context, added.Name, Self);
-        }
-
-        RetrackFiles(oldFiles);
-        AwaitTrackedAnswers();
-        RetrackLinks();
         var before = _state.Priority;
         var machine = BuildMachineConfig();
         var weight = TrackingTotal();

@@ -151,8 +151,8 @@ public sealed class TrackFileActorTests : TestKit
         var result = ConfigCompiler.CompileText(conf, "test.conf", ConfigCompileOptions.Default);
         Assert.Equal(0, result.ExitCode);
         var config = result.Config;
-        var fileActor = TrackFileActor.Props(new TrackFileActor.Settings(config.TrackFiles[0], NoFallback));
-        Sys.ActorOf(Props.Create(() => new Nest("track-files", Props.Create(() => new Nest("tf", fileActor)))), "node");
+        var container = TrackFilesContainer();
+        container.Tell(new ActorContainer.Create(TrackFileActor.Props(new TrackFileActor.Settings(config.TrackFiles[0], NoFallback)), "tf"));
         var io = CreateTestProbe();
         var kernel = CreateTestProbe();
         var notify = CreateTestProbe();
@@ -188,12 +188,13 @@ public sealed class TrackFileActorTests : TestKit
     }
 
     /// <summary>
-    /// The instance starts before /user/node/track-files/tf exists (at start-up and on a reload its container creates
-    /// it from a message, concurrently with the instances): its first Subscribe is a dead letter, and it asks again
-    /// until the file actor answers, so the file's fault still reaches it.
+    /// /user/node/track-files creates tf from a message, and the instance starts before the container has run it (at
+    /// start-up and on a reload the two happen concurrently; here a slow sibling's constructor holds the container for
+    /// 500 ms). A Subscribe sent straight to /user/node/track-files/tf would be a dead letter; through the container
+    /// it queues behind the Create, so the file's fault reaches the instance.
     /// </summary>
     [Fact]
-    public void An_instance_that_starts_before_its_track_file_actor_still_gets_the_files_state()
+    public void An_instance_that_starts_before_its_track_file_actor_exists_still_gets_the_files_state()
     {
         var path = Path.Combine(_dir, "late");
         File.WriteAllText(path, "3\n");
@@ -216,15 +217,14 @@ public sealed class TrackFileActorTests : TestKit
         var result = ConfigCompiler.CompileText(conf, "test.conf", ConfigCompileOptions.Default);
         Assert.Equal(0, result.ExitCode);
         var config = result.Config;
+        var container = TrackFilesContainer();
+        // Runs its constructor on the container's thread: the container is busy until it returns.
+        container.Tell(new ActorContainer.Create(Props.Create(() => new Slow(TimeSpan.FromMilliseconds(500))).WithDispatcher(CallingThreadDispatcher.Id), "slow"));
+        container.Tell(new ActorContainer.Create(TrackFileActor.Props(new TrackFileActor.Settings(config.TrackFiles[0], NoFallback)), "tf"));
         var io = CreateTestProbe();
         var group = Sys.ActorOf(SyncGroupActor.Props(new SyncGroupActor.Settings("VI_1", true, config.VrrpInstances, config.GlobalDefs, io.Ref, CreateTestProbe().Ref, CreateTestProbe().Ref)), "VI_1");
         var register = (VrrpSocketActor.Register)io.FishForMessage(m => m is VrrpSocketActor.Register);
         register.Instance.Tell(new VrrpSocketActor.Registered("lo", register.Source), io.Ref);
-
-        // Long enough for several retries to go to dead letters first.
-        ExpectNoMsg(TimeSpan.FromMilliseconds(300));
-        var fileActor = TrackFileActor.Props(new TrackFileActor.Settings(config.TrackFiles[0], NoFallback));
-        Sys.ActorOf(Props.Create(() => new Nest("track-files", Props.Create(() => new Nest("tf", fileActor)))), "node");
 
         AwaitAssert(
             () =>
@@ -237,9 +237,72 @@ public sealed class TrackFileActorTests : TestKit
             TimeSpan.FromSeconds(10));
     }
 
-    /// <summary>A parent that only holds one named child, to build /user/node/track-files/tf.</summary>
+    /// <summary>
+    /// A reload that adds a track_file reaches an instance that has not registered with /vrrp-io yet: it still
+    /// subscribes, and once registered the file's fault holds it in FAULT.
+    /// </summary>
+    [Fact]
+    public void A_reload_before_the_instance_registered_still_subscribes_to_the_new_track_file()
+    {
+        var path = Path.Combine(_dir, "early");
+        File.WriteAllText(path, "2\n");
+        const string Instance = """
+            vrrp_instance VI_1 {
+                interface lo
+                virtual_router_id 51
+                TRACK
+                virtual_ipaddress {
+                    192.0.2.100/24
+                }
+            }
+            """;
+        var block = $"track_file tf {{\n    file {path}\n    weight 0\n}}\n";
+        var before = ConfigCompiler.CompileText(block + Instance.Replace("TRACK", ""), "test.conf", ConfigCompileOptions.Default);
+        var after = ConfigCompiler.CompileText(block + Instance.Replace("TRACK", "track_file {\n tf\n }"), "test.conf", ConfigCompileOptions.Default);
+        Assert.Equal(0, before.ExitCode);
+        Assert.Equal(0, after.ExitCode);
+        var container = TrackFilesContainer();
+        container.Tell(new ActorContainer.Create(TrackFileActor.Props(new TrackFileActor.Settings(after.Config.TrackFiles[0], NoFallback)), "tf"));
+        var io = CreateTestProbe();
+        var group = Sys.ActorOf(SyncGroupActor.Props(new SyncGroupActor.Settings("VI_1", true, before.Config.VrrpInstances, before.Config.GlobalDefs, io.Ref, CreateTestProbe().Ref, CreateTestProbe().Ref)), "VI_1");
+        var register = (VrrpSocketActor.Register)io.FishForMessage(m => m is VrrpSocketActor.Register);
+
+        // Straight to the instance, so it runs before the registration's answer (one sender, one mailbox, in order).
+        register.Instance.Tell(new VrrpInstanceActor.Reconfigure(after.Config.VrrpInstances[0]));
+        register.Instance.Tell(new VrrpSocketActor.Registered("lo", register.Source), io.Ref);
+
+        AwaitAssert(
+            () =>
+            {
+                Sys.ActorSelection(group.Path / "VI_1").Tell(VrrpInstanceActor.GetStatus.Instance, TestActor);
+                var status = ExpectMsg<VrrpInstanceActor.Status>();
+                Assert.Equal(Protocol.StateMachine.VrrpState.Fault, status.State);
+                Assert.Contains("track_file tf value 2", status.Faults);
+            },
+            TimeSpan.FromSeconds(10));
+    }
+
+    /// <summary>/user/node/track-files as the node builds it: an <see cref="ActorContainer"/>, here still empty.</summary>
+    private IActorRef TrackFilesContainer()
+    {
+        var node = Sys.ActorOf(Props.Create(() => new Nest("track-files", ActorContainer.Props())), "node");
+        return node.Ask<IActorRef>(Nest.WhichChild, TimeSpan.FromSeconds(5)).GetAwaiter().GetResult();
+    }
+
+    private sealed class Slow : ReceiveActor
+    {
+        public Slow(TimeSpan pause) => Thread.Sleep(pause);
+    }
+
+    /// <summary>A parent that only holds one named child, to build /user/node/track-files.</summary>
     private sealed class Nest : ReceiveActor
     {
-        public Nest(string child, Props props) => Context.ActorOf(props, child);
+        public const string WhichChild = "which child";
+
+        public Nest(string child, Props props)
+        {
+            var made = Context.ActorOf(props, child);
+            Receive<string>(m => m == WhichChild, _ => Sender.Tell(made));
+        }
     }
 }
