@@ -106,12 +106,15 @@ internal sealed class LinkMonitor : ReceiveActor
         // The first table is no news; a table read again after a socket failure is compared with what we knew.
         NotifyChanges(before.Values.Select(l => l.Name).Concat(_links.Values.Select(l => l.Name)).Distinct(StringComparer.Ordinal), before, log: before.Count > 0);
         var self = Self;
+        // The listener yields to a busy event loop only where the two share one CPU (the process's affinity allows
+        // one) and the loop is not SCHED_RR (vrrp_rt_priority): elsewhere it does not delay the loop, only the event.
         var loop = Context.System.Scheduler as Hosting.PreciseScheduler;
+        var shareCpu = Environment.ProcessorCount == 1 && Hosting.VrrpThreads.RealTimePriority is null;
         _socket.StartReceiving(
             events => self.Tell(new Events(events)),
             sequence => self.Tell(new Resync(sequence)),
             reason => self.Tell(new SocketFailed(reason)),
-            loop is null ? null : () => loop.Busy);
+            loop is not null && shareCpu ? () => loop.Busy : null);
     }
 
     private void OnSubscribe(Subscribe s)

@@ -82,8 +82,8 @@ internal sealed unsafe class LinkEventSocket : IDisposable
     /// Starts the receive thread. <paramref name="onEvents"/> gets each datagram's events (including the answer to
     /// a re-dump); <paramref name="onResync"/> is called when events were lost and a re-dump was asked for;
     /// <paramref name="onError"/> ends the loop. While <paramref name="holdWhile"/> says so (the event loop is mid-pass),
-    /// for at most <paramref name="maxHold"/> (default <see cref="MaxHold"/>), a datagram that arrived waits before it
-    /// is parsed and handed on.
+    /// for at most <paramref name="maxHold"/> (default <see cref="MaxHold"/>) per busy spell of the loop, a datagram
+    /// that arrived waits before it is parsed and handed on.
     /// </summary>
     public void StartReceiving(Action<IReadOnlyList<RtnlEvent>> onEvents, Action<uint> onResync, Action<string> onError, Func<bool>? holdWhile = null, TimeSpan? maxHold = null)
     {
@@ -93,30 +93,41 @@ internal sealed unsafe class LinkEventSocket : IDisposable
     }
 
     /// <summary>
-    /// The longest a datagram waits for the event loop: past a takeover's pass (its advert, VIP and GARPs take
-    /// well under a millisecond) and a pre-takeover spin (up to 4.5 ms), never for long behind a busy loop.
+    /// The longest a datagram waits for the event loop: past a pre-takeover spin (<see cref="Hosting.PreciseScheduler.MaxSpin"/>)
+    /// and the takeover's own pass (its advert, VIPs and GARPs take well under a millisecond for a few VIPs), so that
+    /// an event that arrived at the start of the spin is not handed on in the middle of the takeover.
     /// </summary>
-    public static readonly TimeSpan MaxHold = TimeSpan.FromMilliseconds(5);
+    public static readonly TimeSpan MaxHold = Hosting.PreciseScheduler.MaxSpin + TimeSpan.FromMilliseconds(3);
 
     /// <summary>
     /// The kernel wakes this thread with the RTM_NEWADDR of the VIP that the event loop has just added, in the
     /// middle of the loop's takeover, and on a single CPU tends to run it before the loop (SCHED_IDLE keeps it from
     /// preempting on wake-up, not from being picked next): its parse and hand-off then cost the loop's first GARP
-    /// 0.1-0.15 ms. So it yields the CPU until the loop is done.
+    /// 0.1-0.15 ms. So it yields the CPU until the loop is done. False when it gave up with the loop still busy.
     /// </summary>
-    private static void HoldBack(Func<bool> holdWhile, TimeSpan maxHold)
+    private bool HoldBack(Func<bool> holdWhile, TimeSpan maxHold)
     {
         var until = Stopwatch.GetTimestamp() + (long)(maxHold.TotalSeconds * Stopwatch.Frequency);
-        while (holdWhile() && Stopwatch.GetTimestamp() < until)
+        while (holdWhile())
         {
+            if (_closing || Stopwatch.GetTimestamp() >= until)
+            {
+                return false;
+            }
+
             Thread.Yield();
         }
+
+        return true;
     }
 
     private void ReceiveLoop(Action<IReadOnlyList<RtnlEvent>> onEvents, Action<uint> onResync, Action<string> onError, Func<bool>? holdWhile, TimeSpan maxHold)
     {
         Hosting.VrrpThreads.ApplyBackgroundToCurrentThread("the rtnetlink listener");
         var buffer = new byte[65536];
+        // Once a hold ran out with the loop still busy, the rest of that busy spell is not held again: a burst (200
+        // VIPs are 200 RTM_NEWADDRs) waits once, not once per datagram.
+        var mayHold = true;
         while (!_closing)
         {
             // A short wait lets Dispose end the loop without racing close() against a blocked recv.
@@ -128,7 +139,14 @@ internal sealed unsafe class LinkEventSocket : IDisposable
 
             if (n > 0 && holdWhile is not null)
             {
-                HoldBack(holdWhile, maxHold);
+                if (!holdWhile())
+                {
+                    mayHold = true;
+                }
+                else if (mayHold)
+                {
+                    mayHold = HoldBack(holdWhile, maxHold);
+                }
             }
 
             if (n == -ENOBUFS)

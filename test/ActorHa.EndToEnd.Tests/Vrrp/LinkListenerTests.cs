@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Net;
 using ActorHa.EndToEnd.Tests.Lab;
 using ActorHa.Node.Kernel;
@@ -26,13 +27,19 @@ public sealed class LinkListenerTests(ITestOutputHelper output)
         var busy = 1;
         var (socket, seen) = Listen(host, () => Volatile.Read(ref busy) == 1, TimeSpan.FromMinutes(1));
         using var listening = socket;
+        try
+        {
+            host.Sh($"ip addr add {Added}/32 dev eth0");
+            await Task.Delay(500);
+            Assert.DoesNotContain(seen, e => e.Address.Equals(Added));
 
-        host.Sh($"ip addr add {Added}/32 dev eth0");
-        await Task.Delay(500);
-        Assert.DoesNotContain(seen, e => e.Address.Equals(Added));
-
-        Volatile.Write(ref busy, 0);
-        Assert.True(await NetnsLab.WaitUntilAsync(() => seen.Any(e => e.Address.Equals(Added) && !e.Deleted), TimeSpan.FromSeconds(10)), "the event never came once the loop was idle");
+            Volatile.Write(ref busy, 0);
+            Assert.True(await NetnsLab.WaitUntilAsync(() => seen.Any(e => e.Address.Equals(Added) && !e.Deleted), TimeSpan.FromSeconds(10)), "the event never came once the loop was idle");
+        }
+        finally
+        {
+            Volatile.Write(ref busy, 0);
+        }
     }
 
     [Fact]
@@ -43,8 +50,46 @@ public sealed class LinkListenerTests(ITestOutputHelper output)
         var (socket, seen) = Listen(host, () => true, maxHold: null);
         using var listening = socket;
 
+        var started = Stopwatch.GetTimestamp();
         host.Sh($"ip addr add {Added}/32 dev eth0");
         Assert.True(await NetnsLab.WaitUntilAsync(() => seen.Any(e => e.Address.Equals(Added) && !e.Deleted), TimeSpan.FromSeconds(10)), "a busy loop starved the listener");
+        var took = Stopwatch.GetElapsedTime(started);
+        output.WriteLine($"event handed on {took.TotalMilliseconds:F1} ms after `ip addr add` started (hold bound {LinkEventSocket.MaxHold.TotalMilliseconds} ms)");
+        // Generous: a process start and the poll's wake-up on a loaded host; a hold that ignored its bound would
+        // only end with the 10 s wait above.
+        Assert.True(took < TimeSpan.FromSeconds(2), $"the event took {took.TotalMilliseconds:F0} ms");
+    }
+
+    /// <summary>
+    /// A burst of address events (a sync group's 200 VIPs, or `ip -batch`) behind a loop that stays busy waits for
+    /// the bound once, not once per datagram: 200 datagrams held 7.5 ms each would take 1.5 s.
+    /// </summary>
+    [Fact]
+    public async Task A_burst_of_address_events_behind_a_busy_loop_waits_for_the_bound_once()
+    {
+        const int Count = 200;
+        using var lab = NetnsLab.Create(1, output);
+        var host = lab.Hosts[0];
+        var (socket, seen) = Listen(host, () => true, maxHold: null);
+        using var listening = socket;
+        var batch = Path.Combine(Path.GetTempPath(), $"actorha-burst-{Environment.ProcessId}-{Guid.NewGuid():N}");
+        try
+        {
+            File.WriteAllLines(batch, Enumerable.Range(1, Count).Select(i => $"addr add 198.51.100.{i}/32 dev eth0"));
+            var started = Stopwatch.GetTimestamp();
+            host.Sh($"ip -batch {batch}");
+            var added = Stopwatch.GetElapsedTime(started);
+            Assert.True(
+                await NetnsLab.WaitUntilAsync(() => seen.Count(e => !e.Deleted && e.Address.ToString().StartsWith("198.51.100.", StringComparison.Ordinal)) == Count, TimeSpan.FromSeconds(20)),
+                $"only {seen.Count(e => !e.Deleted)} of {Count} address events came");
+            var took = Stopwatch.GetElapsedTime(started);
+            output.WriteLine($"{Count} address events handed on {took.TotalMilliseconds:F1} ms after `ip -batch` started ({added.TotalMilliseconds:F1} ms for ip itself)");
+            Assert.True(took < Count * LinkEventSocket.MaxHold * 0.75, $"{Count} events took {took.TotalMilliseconds:F0} ms: held once per datagram?");
+        }
+        finally
+        {
+            File.Delete(batch);
+        }
     }
 
     /// <summary>A listener in the host's namespace that queues the address events it hands on.</summary>
