@@ -77,11 +77,11 @@ run_once() { # run_once IMPL VERSION INTERVAL SIGNAL -> appends "takeover garp" 
     conf 100 "$ver" "$int" >"$WORK/backup.conf"
     local track=""
     if [[ $sig == DROP ]]; then track="$WORK/drop-file"; echo 0 >"$track"; fi
-    conf 200 "$ver" "$int" 1 $track >"$WORK/master.conf"
+    conf 200 "$ver" "$int" 1 "$track" >"$WORK/master.conf"
     local backup master
     backup=$(bench_start "$impl" "$H1" backup "$WORK/backup.conf" "$(bench_backup_cpu)")
     master=$(bench_start "$mimpl" "$H2" master "$WORK/master.conf")
-    wait_for 20 holds "$H2" || { echo "no master" >&2; return 1; }
+    wait_for 20 holds "$H2" || { bench_fail "$backup" "$master" "no master"; return 1; }
     sleep "$(awk -v i="$int" 'BEGIN{print 3*i + 1}')"
     ip netns exec "$H1" ip -ts monitor address >"$WORK/monitor" 2>&1 &
     local mon=$!
@@ -106,11 +106,13 @@ run_once() { # run_once IMPL VERSION INTERVAL SIGNAL -> appends "takeover garp" 
     else
         kill -TERM "$master"
     fi
-    wait_for 15 holds "$H1" || { echo "no takeover" >&2; return 1; }
-    [[ $sig != DROP ]] || wait_for 15 not_holds "$H2" || { echo "the old master kept the VIP" >&2; return 1; }
+    local failed=""
+    wait_for 15 holds "$H1" || failed="no takeover"
+    [[ -n $failed || $sig != DROP ]] || wait_for 15 not_holds "$H2" || failed="the old master kept the VIP"
     sleep 0.5
     kill "$mon" "$mon2" "$cap" 2>/dev/null || true
     wait "$mon" "$mon2" "$cap" 2>/dev/null || true
+    [[ -z $failed ]] || { bench_fail "$backup" "$master" "$failed"; return 1; }
     python3 - "$WORK" "$sig" "$int" "$MAC1" >>"$WORK/results.$impl.$ver.$sig" <<'PY'
 import sys, re, datetime
 work, sig, interval, mac = sys.argv[1], sys.argv[2], float(sys.argv[3]), sys.argv[4]
@@ -133,23 +135,30 @@ for line in open(f"{work}/capture"):
     elif mac in line and "192.0.2.100" in line and "ARP" in line:
         garps.append(t)
 added = vip_event(f"{work}/monitor", deleted=False)
+if added is None:
+    sys.exit("run unusable: `ip monitor` on the backup never showed the VIP added")
 skew = (256 - 100) / 256 * interval
 extra = ""
+def first(items, what):
+    for item in items:
+        return item
+    sys.exit(f"run unusable: no {what} in the client's capture")
+
 if sig == "DROP":
     dropped = float(open(f"{work}/dropped").read())
-    lower = next(t for t, p in adverts if p < 100 and p != 0)
-    ref = [t for t, p in adverts if p >= 100 and t < lower][-1]
+    lower = first((t for t, p in adverts if p < 100 and p != 0), "lowered-priority advert")
+    ref = first(reversed([t for t, p in adverts if p >= 100 and t < lower]), "advert before the drop")
     limit = 3 * interval + skew
     removed = vip_event(f"{work}/monitor2", deleted=True)
     extra = f" {(lower - dropped) * 1000:.1f} {(removed - added) * 1000:.1f}"
 elif sig == "TERM":
-    ref = next(t for t, p in adverts if p == 0)
+    ref = first((t for t, p in adverts if p == 0), "priority 0 advert")
     limit = skew
 else:
-    ref = [t for t, p in adverts if p != 0][-1]
+    ref = first(reversed([t for t, p in adverts if p != 0]), "master advert")
     limit = 3 * interval + skew
-garp = next(t for t in garps if t > ref)
-advert = next(t for t in mine if t > ref)
+garp = first((t for t in garps if t > ref), "GARP after the master's last advert")
+advert = first((t for t in mine if t > ref), "advert of the new master")
 print(f"{(added - ref - limit) * 1000:.1f} {(garp - ref - limit) * 1000:.1f} {(advert - ref - limit) * 1000:.1f}{extra}")
 PY
     bench_end_run "$backup" "$master"

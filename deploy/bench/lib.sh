@@ -34,6 +34,9 @@ holds() { ip -n "$1" -o addr show dev eth0 | grep -q " 192.0.2.100/"; }
 not_holds() { ! holds "$1"; }
 wait_for() { local until=$((SECONDS + $1)); shift; while ! "$@"; do ((SECONDS < until)) || return 1; sleep 0.01; done; }
 
+# bench_fail BACKUP_PID MASTER_PID MESSAGE: a run that went wrong still stops its nodes (status 1, for `|| return`).
+bench_fail() { echo "$3" >&2; bench_end_run "$1" "$2"; return 1; }
+
 # bench_end_run BACKUP_PID MASTER_PID: stop both nodes and leave both hosts as a new run expects them.
 bench_end_run() {
     kill -TERM "$1" 2>/dev/null || true

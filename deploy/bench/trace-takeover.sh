@@ -94,11 +94,11 @@ run_once() { # run_once IMPL RUN
     conf 100 >"$WORK/backup.conf"
     local track=""
     if [[ $SIGNAL == DROP ]]; then track="$WORK/drop-file"; echo 0 >"$track"; fi
-    conf 200 $track >"$WORK/master.conf"
+    conf 200 "$track" >"$WORK/master.conf"
     local backup master bpid mimpl=${MASTER_IMPL:-$1}
     backup=$(bench_start "$impl" "$H1" backup "$WORK/backup.conf" "$(bench_backup_cpu)")
     master=$(bench_start "$mimpl" "$H2" master "$WORK/master.conf")
-    wait_for 20 holds "$H2" || { echo "no master" >&2; return 1; }
+    wait_for 20 holds "$H2" || { bench_fail "$backup" "$master" "no master"; return 1; }
     sleep "$(awk -v i="$INT" 'BEGIN{print 3*i + 1}')"
     bpid=$backup
     [[ $impl == keepalived ]] && bpid=$(cat "$LAB_DIR/backup-vrrp.pid")
@@ -121,12 +121,14 @@ run_once() { # run_once IMPL RUN
     else
         kill -TERM "$master"
     fi
-    wait_for 15 holds "$H1" || { echo "no takeover" >&2; return 1; }
-    [[ $SIGNAL != DROP ]] || wait_for 15 not_holds "$H2" || { echo "the old master kept the VIP" >&2; return 1; }
+    local failed=""
+    wait_for 15 holds "$H1" || failed="no takeover"
+    [[ -n $failed || $SIGNAL != DROP ]] || wait_for 15 not_holds "$H2" || failed="the old master kept the VIP"
     sleep 0.3
     echo 0 >"$INST/tracing_on"
     kill "$cap" 2>/dev/null || true
     wait "$cap" 2>/dev/null || true
+    [[ -z $failed ]] || { bench_fail "$backup" "$master" "$failed"; return 1; }
     cp "$INST/trace" "$WORK/trace"
     python3 - "$WORK" "$SIGNAL" "$INT" "$MAC1" "$impl" "$((run <= SHOW))" "$WORK/results.$impl.$VER.$SIGNAL.$INT" <<'PY'
 import sys, re
@@ -138,12 +140,16 @@ for line in open(f"{work}/capture"):
         adverts.append((float(line.split()[0]), int(re.search(r"prio (\d+)", line).group(1))))
 skew = (256 - 100) / 256 * interval
 if sig == "DROP":
-    lower = next(t for t, p in adverts if p < 100 and p != 0)
-    ref, limit = [t for t, p in adverts if p >= 100 and t < lower][-1], 3 * interval + skew
+    lower = next((t for t, p in adverts if p < 100 and p != 0), None)
+    before = [t for t, p in adverts if p >= 100 and lower is not None and t < lower]
+    ref, limit = (before[-1] if before else None), 3 * interval + skew
 elif sig == "TERM":
-    ref, limit = next(t for t, p in adverts if p == 0), skew
+    ref, limit = next((t for t, p in adverts if p == 0), None), skew
 else:
-    ref, limit = [t for t, p in adverts if p != 0][-1], 3 * interval + skew
+    alive = [t for t, p in adverts if p != 0]
+    ref, limit = (alive[-1] if alive else None), 3 * interval + skew
+if ref is None:
+    sys.exit(f"run unusable: the client's capture has no {'lowered-priority' if sig == 'DROP' else 'priority 0' if sig == 'TERM' else 'master'} advert to measure from")
 due = ref + limit
 ev = []
 pat = re.compile(r"^\s*(.+?)-(\d+)\s+\[(\d+)\].*?\s(\d+\.\d+): (.*)$")
