@@ -114,7 +114,7 @@ internal sealed class LinkMonitor : ReceiveActor
             events => self.Tell(new Events(events)),
             sequence => self.Tell(new Resync(sequence)),
             reason => self.Tell(new SocketFailed(reason)),
-            loop is not null && shareCpu ? () => loop.Busy : null);
+            loop is not null && shareCpu ? () => loop.BusySpell : null);
     }
 
     private void OnSubscribe(Subscribe s)

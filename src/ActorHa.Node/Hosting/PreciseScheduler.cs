@@ -38,6 +38,7 @@ public sealed unsafe class PreciseScheduler : SchedulerBase, IDateTimeOffsetNowT
     private readonly int _timerFd;
     private long _armedFor = long.MaxValue;
     private int _sleeping;
+    private long _wakes;
     private long _waitUntil = long.MaxValue;
     private volatile bool _stopped;
 
@@ -76,6 +77,13 @@ public sealed unsafe class PreciseScheduler : SchedulerBase, IDateTimeOffsetNowT
     /// just added) can wait for false before doing its work, rather than take the loop's CPU mid-takeover.
     /// </summary>
     public bool Busy => Volatile.Read(ref _sleeping) == 0 && !_stopped;
+
+    /// <summary>
+    /// 0 while the loop sleeps in poll(2) (or has stopped); otherwise a number that names this busy spell: it changes
+    /// each time the loop wakes from poll, so a helper that gave up waiting for one spell can tell the next one apart
+    /// without having seen the sleep between them.
+    /// </summary>
+    public long BusySpell => Busy ? Volatile.Read(ref _wakes) + 1 : 0;
 
     /// <summary>True on the loop's own thread.</summary>
     public bool OnLoop => Thread.CurrentThread == _thread;
@@ -322,6 +330,7 @@ public sealed unsafe class PreciseScheduler : SchedulerBase, IDateTimeOffsetNowT
 
         lock (_lock)
         {
+            Volatile.Write(ref _wakes, _wakes + 1);
             _sleeping = 0;
             _waitUntil = long.MaxValue;
         }

@@ -81,14 +81,14 @@ internal sealed unsafe class LinkEventSocket : IDisposable
     /// <summary>
     /// Starts the receive thread. <paramref name="onEvents"/> gets each datagram's events (including the answer to
     /// a re-dump); <paramref name="onResync"/> is called when events were lost and a re-dump was asked for;
-    /// <paramref name="onError"/> ends the loop. While <paramref name="holdWhile"/> says so (the event loop is mid-pass),
-    /// for at most <paramref name="maxHold"/> (default <see cref="MaxHold"/>) per busy spell of the loop, a datagram
-    /// that arrived waits before it is parsed and handed on.
+    /// <paramref name="onError"/> ends the loop. While <paramref name="busySpell"/> is not 0 (the event loop is mid-pass;
+    /// the number names that busy spell and changes each time the loop wakes), a datagram that arrived waits before it
+    /// is parsed and handed on, for at most <paramref name="maxHold"/> (default <see cref="MaxHold"/>) per busy spell.
     /// </summary>
-    public void StartReceiving(Action<IReadOnlyList<RtnlEvent>> onEvents, Action<uint> onResync, Action<string> onError, Func<bool>? holdWhile = null, TimeSpan? maxHold = null)
+    public void StartReceiving(Action<IReadOnlyList<RtnlEvent>> onEvents, Action<uint> onResync, Action<string> onError, Func<long>? busySpell = null, TimeSpan? maxHold = null)
     {
         var hold = maxHold ?? MaxHold;
-        _receiver = new Thread(() => ReceiveLoop(onEvents, onResync, onError, holdWhile, hold)) { IsBackground = true, Name = "rtnl-links" };
+        _receiver = new Thread(() => ReceiveLoop(onEvents, onResync, onError, busySpell, hold)) { IsBackground = true, Name = "rtnl-links" };
         _receiver.Start();
     }
 
@@ -103,12 +103,13 @@ internal sealed unsafe class LinkEventSocket : IDisposable
     /// The kernel wakes this thread with the RTM_NEWADDR of the VIP that the event loop has just added, in the
     /// middle of the loop's takeover, and on a single CPU tends to run it before the loop (SCHED_IDLE keeps it from
     /// preempting on wake-up, not from being picked next): its parse and hand-off then cost the loop's first GARP
-    /// 0.1-0.15 ms. So it yields the CPU until the loop is done. False when it gave up with the loop still busy.
+    /// 0.1-0.15 ms. So it yields the CPU until the loop has slept (its busy spell ended). False when it gave up with
+    /// the loop still in <paramref name="spell"/>.
     /// </summary>
-    private bool HoldBack(Func<bool> holdWhile, TimeSpan maxHold)
+    private bool HoldBack(Func<long> busySpell, long spell, TimeSpan maxHold)
     {
         var until = Stopwatch.GetTimestamp() + (long)(maxHold.TotalSeconds * Stopwatch.Frequency);
-        while (holdWhile())
+        while (busySpell() == spell)
         {
             if (_closing || Stopwatch.GetTimestamp() >= until)
             {
@@ -121,13 +122,14 @@ internal sealed unsafe class LinkEventSocket : IDisposable
         return true;
     }
 
-    private void ReceiveLoop(Action<IReadOnlyList<RtnlEvent>> onEvents, Action<uint> onResync, Action<string> onError, Func<bool>? holdWhile, TimeSpan maxHold)
+    private void ReceiveLoop(Action<IReadOnlyList<RtnlEvent>> onEvents, Action<uint> onResync, Action<string> onError, Func<long>? busySpell, TimeSpan maxHold)
     {
         Hosting.VrrpThreads.ApplyBackgroundToCurrentThread("the rtnetlink listener");
         var buffer = new byte[65536];
         // Once a hold ran out with the loop still busy, the rest of that busy spell is not held again: a burst (200
-        // VIPs are 200 RTM_NEWADDRs) waits once, not once per datagram.
-        var mayHold = true;
+        // VIPs are 200 RTM_NEWADDRs) waits once, not once per datagram. The next spell (the loop slept and woke, seen
+        // or not) is held again.
+        var heldOut = 0L;
         while (!_closing)
         {
             // A short wait lets Dispose end the loop without racing close() against a blocked recv.
@@ -137,15 +139,12 @@ internal sealed unsafe class LinkEventSocket : IDisposable
                 continue;
             }
 
-            if (n > 0 && holdWhile is not null)
+            if (n > 0 && busySpell is not null)
             {
-                if (!holdWhile())
+                var spell = busySpell();
+                if (spell != 0 && spell != heldOut && !HoldBack(busySpell, spell, maxHold))
                 {
-                    mayHold = true;
-                }
-                else if (mayHold)
-                {
-                    mayHold = HoldBack(holdWhile, maxHold);
+                    heldOut = spell;
                 }
             }
 

@@ -25,7 +25,7 @@ public sealed class LinkListenerTests(ITestOutputHelper output)
         using var lab = NetnsLab.Create(1, output);
         var host = lab.Hosts[0];
         var busy = 1;
-        var (socket, seen) = Listen(host, () => Volatile.Read(ref busy) == 1, TimeSpan.FromMinutes(1));
+        var (socket, seen) = Listen(host, () => Volatile.Read(ref busy) == 1 ? 1 : 0, TimeSpan.FromMinutes(1));
         using var listening = socket;
         try
         {
@@ -47,7 +47,7 @@ public sealed class LinkListenerTests(ITestOutputHelper output)
     {
         using var lab = NetnsLab.Create(1, output);
         var host = lab.Hosts[0];
-        var (socket, seen) = Listen(host, () => true, maxHold: null);
+        var (socket, seen) = Listen(host, () => 1, maxHold: null);
         using var listening = socket;
 
         var started = Stopwatch.GetTimestamp();
@@ -70,7 +70,7 @@ public sealed class LinkListenerTests(ITestOutputHelper output)
         const int Count = 200;
         using var lab = NetnsLab.Create(1, output);
         var host = lab.Hosts[0];
-        var (socket, seen) = Listen(host, () => true, maxHold: null);
+        var (socket, seen) = Listen(host, () => 1, maxHold: null);
         using var listening = socket;
         var batch = Path.Combine(Path.GetTempPath(), $"actorha-burst-{Environment.ProcessId}-{Guid.NewGuid():N}");
         try
@@ -92,8 +92,41 @@ public sealed class LinkListenerTests(ITestOutputHelper output)
         }
     }
 
+    /// <summary>
+    /// A hold that ran out ends holding for that busy spell only: the loop's next spell (it slept and woke, which the
+    /// listener need not have seen) holds a new event again. Before, the listener stayed unheld until it happened to
+    /// see the loop idle, which on a quiet host could be never, and the next takeover's own RTM_NEWADDR went through.
+    /// </summary>
+    [Fact]
+    public async Task After_a_hold_ran_out_the_loops_next_busy_spell_holds_again()
+    {
+        var second = IPAddress.Parse("192.0.2.201");
+        using var lab = NetnsLab.Create(1, output);
+        var host = lab.Hosts[0];
+        var spell = 1L;
+        var (socket, seen) = Listen(host, () => Volatile.Read(ref spell), TimeSpan.FromSeconds(2));
+        using var listening = socket;
+        try
+        {
+            host.Sh($"ip addr add {Added}/32 dev eth0");
+            Assert.True(await NetnsLab.WaitUntilAsync(() => seen.Any(e => e.Address.Equals(Added) && !e.Deleted), TimeSpan.FromSeconds(10)), "the first event never came once its hold ran out");
+
+            Volatile.Write(ref spell, 2);
+            host.Sh($"ip addr add {second}/32 dev eth0");
+            await Task.Delay(500);
+            Assert.DoesNotContain(seen, e => e.Address.Equals(second));
+
+            Volatile.Write(ref spell, 0);
+            Assert.True(await NetnsLab.WaitUntilAsync(() => seen.Any(e => e.Address.Equals(second) && !e.Deleted), TimeSpan.FromSeconds(10)), "the second event never came once the loop was idle");
+        }
+        finally
+        {
+            Volatile.Write(ref spell, 0);
+        }
+    }
+
     /// <summary>A listener in the host's namespace that queues the address events it hands on.</summary>
-    private (LinkEventSocket Socket, ConcurrentQueue<RtnlAddressEvent> Seen) Listen(LabHost host, Func<bool> holdWhile, TimeSpan? maxHold)
+    private (LinkEventSocket Socket, ConcurrentQueue<RtnlAddressEvent> Seen) Listen(LabHost host, Func<long> busySpell, TimeSpan? maxHold)
     {
         var socket = host.InNamespace(() => new LinkEventSocket());
         var seen = new ConcurrentQueue<RtnlAddressEvent>();
@@ -107,7 +140,7 @@ public sealed class LinkListenerTests(ITestOutputHelper output)
             },
             _ => { },
             reason => output.WriteLine($"listener failed: {reason}"),
-            holdWhile,
+            busySpell,
             maxHold);
         return (socket, seen);
     }
