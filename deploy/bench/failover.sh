@@ -150,6 +150,8 @@ if sig == "DROP":
     ref = first(reversed([t for t, p in adverts if p >= 100 and t < lower]), "advert before the drop")
     limit = 3 * interval + skew
     removed = vip_event(f"{work}/monitor2", deleted=True)
+    if removed is None:
+        sys.exit("run unusable: `ip monitor` on the old master never showed the VIP removed")
     extra = f" {(lower - dropped) * 1000:.1f} {(removed - added) * 1000:.1f}"
 elif sig == "TERM":
     ref = first((t for t, p in adverts if p == 0), "priority 0 advert")
@@ -161,7 +163,10 @@ garp = first((t for t in garps if t > ref), "GARP after the master's last advert
 advert = first((t for t in mine if t > ref), "advert of the new master")
 print(f"{(added - ref - limit) * 1000:.1f} {(garp - ref - limit) * 1000:.1f} {(advert - ref - limit) * 1000:.1f}{extra}")
 PY
+    local measured=$?
     bench_end_run "$backup" "$master"
+    # An unusable run (python said why on stderr) has no result line: count it as failed, not as done.
+    return "$measured"
 }
 
 impls=(actorha keepalived)

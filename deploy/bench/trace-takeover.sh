@@ -209,7 +209,10 @@ if show:
         if (e[0] > due - 0.003 or e[4] == "tracing_mark_write") and (not garp or e[0] <= garp[0] + 0.0005):
             print(f"    {us(e[0])} cpu{e[3]} {e[1]}-{e[2]} {e[4]} {e[5][:110]}")
 PY
+    local measured=$?
     bench_end_run "$backup" "$master"
+    # An unusable run (python said why on stderr) has no result line: count it as failed, not as done.
+    return "$measured"
 }
 
 impls=(actorha keepalived)

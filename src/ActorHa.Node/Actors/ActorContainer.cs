@@ -1,4 +1,5 @@
 using Akka.Actor;
+using Akka.Event;
 
 namespace ActorHa.Node.Actors;
 
@@ -24,37 +25,72 @@ internal sealed class ActorContainer : ReceiveActor
     /// stopped (a name stays taken until then).</summary>
     public sealed record Replace(Props Props, string Name);
 
-    private readonly Dictionary<string, Props> _replacing = [];
+    /// <summary>Children stopping, and the props to create each anew from once it has stopped (null: none).</summary>
+    private readonly Dictionary<string, Props?> _stopping = [];
+
+    /// <summary>Messages for a child that is being created anew, delivered to the new one.</summary>
+    private readonly Dictionary<string, List<(object Message, IActorRef Sender)>> _waiting = [];
+
+    private readonly HashSet<string> _warnedMissing = [];
 
     public ActorContainer()
     {
-        Receive<Create>(c => Context.ActorOf(c.Props, c.Name));
-        Receive<Replace>(r =>
+        Receive<Create>(c => Start(c.Props, c.Name));
+        Receive<Replace>(r => Start(r.Props, r.Name));
+        Receive<Terminated>(t =>
         {
-            var old = Context.Child(r.Name);
-            if (old.IsNobody())
+            var name = t.ActorRef.Path.Name;
+            var current = Context.Child(name);
+            if (!current.IsNobody() && !current.Equals(t.ActorRef))
             {
-                Context.ActorOf(r.Props, r.Name);
+                // An older incarnation: the name was free before this message came and a new child took it.
                 return;
             }
 
-            _replacing[r.Name] = r.Props;
-            Context.Watch(old);
-            Context.Stop(old);
-        });
-        Receive<Terminated>(t =>
-        {
-            if (_replacing.Remove(t.ActorRef.Path.Name, out var props))
+            if (!_stopping.Remove(name, out var props))
             {
-                Context.ActorOf(props, t.ActorRef.Path.Name);
+                return;
+            }
+
+            if (props is null)
+            {
+                _waiting.Remove(name);
+                return;
+            }
+
+            var child = Context.ActorOf(props, name);
+            if (_waiting.Remove(name, out var queued))
+            {
+                foreach (var (message, sender) in queued)
+                {
+                    child.Tell(message, sender);
+                }
             }
         });
         Receive<Forward>(f =>
         {
-            var child = Context.Child(f.Child);
-            if (child.IsNobody() && f.Message is SyncGroupActor.RemoveMember rm)
+            if (_stopping.TryGetValue(f.Child, out var next) && next is not null)
             {
-                Sender.Tell(new SyncGroupActor.MemberRemoved(f.Child, rm.ActorName));
+                Queue(f.Child, f.Message);
+                return;
+            }
+
+            var child = Context.Child(f.Child);
+            if (child.IsNobody() || _stopping.ContainsKey(f.Child))
+            {
+                if (f.Message is SyncGroupActor.RemoveMember rm)
+                {
+                    Sender.Tell(new SyncGroupActor.MemberRemoved(f.Child, rm.ActorName));
+                    return;
+                }
+
+                // The binder only lets through references to defined scripts and files, so this is a race with a
+                // reload that removed the child: say so once rather than drop it without a trace.
+                if (_warnedMissing.Add(f.Child))
+                {
+                    Context.GetLogger().Warning("{0}: no child {1} for {2}; dropped", Self.Path, f.Child, f.Message.GetType().Name);
+                }
+
                 return;
             }
 
@@ -62,6 +98,13 @@ internal sealed class ActorContainer : ReceiveActor
         });
         Receive<EnsureAndForward>(e =>
         {
+            if (_stopping.TryGetValue(e.Child, out var next) && (next is not null || e.Props is not null))
+            {
+                _stopping[e.Child] = next ?? e.Props;
+                Queue(e.Child, e.Message);
+                return;
+            }
+
             var child = Context.Child(e.Child);
             if (child.IsNobody() && e.Props is not null)
             {
@@ -70,8 +113,52 @@ internal sealed class ActorContainer : ReceiveActor
 
             child.Forward(e.Message);
         });
-        Receive<StopChild>(s => Context.Stop(Context.Child(s.Child)));
+        Receive<StopChild>(s =>
+        {
+            var child = Context.Child(s.Child);
+            _waiting.Remove(s.Child);
+            if (child.IsNobody())
+            {
+                _stopping.Remove(s.Child);
+                return;
+            }
+
+            // A Replace still pending for this name is cancelled: the child is gone for good.
+            _stopping[s.Child] = null;
+            Context.Watch(child);
+            Context.Stop(child);
+        });
         Receive<ActorTree.DescribeTree>(_ => ActorTree.Reply(Context, ""));
+    }
+
+    /// <summary>
+    /// Creates the child, or, while a child of that name exists or is still stopping (the name stays taken until it
+    /// has stopped), stops it and creates the new one once it has.
+    /// </summary>
+    private void Start(Props props, string name)
+    {
+        _warnedMissing.Remove(name);
+        var old = Context.Child(name);
+        if (old.IsNobody())
+        {
+            _stopping.Remove(name);
+            Context.ActorOf(props, name);
+            return;
+        }
+
+        _stopping[name] = props;
+        Context.Watch(old);
+        Context.Stop(old);
+    }
+
+    private void Queue(string name, object message)
+    {
+        if (!_waiting.TryGetValue(name, out var list))
+        {
+            _waiting[name] = list = [];
+        }
+
+        list.Add((message, Sender));
     }
 
     public static Props Props() => Akka.Actor.Props.Create(() => new ActorContainer());

@@ -67,6 +67,7 @@ internal sealed class TrackFileActor : ReceiveActor, IWithTimers
     private long _value;
     private string? _problem;
     private long _reads;
+    private bool _restarted;
 
     public TrackFileActor(Settings settings)
     {
@@ -104,13 +105,38 @@ internal sealed class TrackFileActor : ReceiveActor, IWithTimers
 
     protected override void PreStart()
     {
-        InitFile();
+        if (!_restarted)
+        {
+            InitFile();
+        }
+
         Watch();
         Read(publishAlways: false);
         Timers.StartPeriodicTimer(nameof(Reread), Reread.Instance, _reread);
     }
 
     protected override void PostStop() => _watcher?.Dispose();
+
+    /// <summary>
+    /// A restart (a handler threw) keeps the file as the last reload left it and the trackers (sent to the successor
+    /// through the mailbox), and does not apply init_file again: with overwrite it would undo what was written since.
+    /// </summary>
+    protected override void PreRestart(Exception reason, object message)
+    {
+        Self.Tell(new Reconfigure(_file));
+        foreach (var subscriber in _subscribers)
+        {
+            Self.Tell(new Subscribe(subscriber));
+        }
+
+        base.PreRestart(reason, message);
+    }
+
+    protected override void PostRestart(Exception reason)
+    {
+        _restarted = true;
+        base.PostRestart(reason);
+    }
 
     private State CurrentState() => new(_file.Name, _value, _file.Weight, _file.WeightReverse);
 

@@ -49,6 +49,9 @@ internal sealed class TrackScriptActor : ReceiveActor, IWithTimers
 
     private sealed record Finished(ScriptResult Result);
 
+    /// <summary>What an incarnation that threw hands its successor (the mailbox outlives a restart).</summary>
+    private sealed record Restore(bool Up, int Successes, int Failures, long Runs, long Succeeded, long Failed, long TimedOut);
+
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly HashSet<IActorRef> _subscribers = [];
     private readonly bool _enableScriptSecurity;
@@ -80,6 +83,7 @@ internal sealed class TrackScriptActor : ReceiveActor, IWithTimers
         Receive<Terminated>(t => _subscribers.Remove(t.ActorRef));
         Receive<Tick>(_ => Run());
         Receive<Finished>(OnFinished);
+        Receive<Restore>(r => (_up, _successes, _failures, _runs, _succeeded, _failed, _timedOut) = (r.Up, r.Successes, r.Failures, r.Runs, r.Succeeded, r.Failed, r.TimedOut));
         Receive<Reconfigure>(r =>
         {
             _script = r.Script;
@@ -99,6 +103,23 @@ internal sealed class TrackScriptActor : ReceiveActor, IWithTimers
         Akka.Actor.Props.Create(() => new TrackScriptActor(script, enableScriptSecurity, defaultUser));
 
     protected override void PreStart() => Timers.StartPeriodicTimer(nameof(Tick), Tick.Instance, TimeSpan.Zero, _script.Interval);
+
+    /// <summary>
+    /// A restart (a handler threw) would start again from the Props' script, the init state and no trackers: the
+    /// instances would see the script flip to its init state, or never hear from it again. So the state, the script
+    /// as the last reload left it and the subscriptions go to the successor through the mailbox, ahead of its first run.
+    /// </summary>
+    protected override void PreRestart(Exception reason, object message)
+    {
+        Self.Tell(new Restore(_up, _successes, _failures, _runs, _succeeded, _failed, _timedOut));
+        Self.Tell(new Reconfigure(_script));
+        foreach (var subscriber in _subscribers)
+        {
+            Self.Tell(new Subscribe(subscriber));
+        }
+
+        base.PreRestart(reason, message);
+    }
 
     private State CurrentState() => new(_script.Name, _up, _script.Weight, _script.WeightReverse);
 

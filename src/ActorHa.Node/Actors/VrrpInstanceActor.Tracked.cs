@@ -33,7 +33,11 @@ internal sealed partial class VrrpInstanceActor
         }
     }
 
-    /// <summary>A reload changed track_script: scripts no longer tracked stop counting, new ones are subscribed to.</summary>
+    /// <summary>
+    /// A reload changed track_script: scripts no longer tracked stop counting; the others are asked again (a Subscribe
+    /// is answered with the state at once), so a weight changed in this instance's track_script applies now rather
+    /// than at the script's next change of state.
+    /// </summary>
     private void RetrackScripts(IReadOnlySet<string> old)
     {
         foreach (var gone in old.Except(_config.TrackScript.Select(t => t.Name)))
@@ -43,6 +47,6 @@ internal sealed partial class VrrpInstanceActor
             OnFaultChanged(new FaultChanged($"script {gone}", null));
         }
 
-        SubscribeScripts(_config.TrackScript.Select(t => t.Name).Where(n => !old.Contains(n)));
+        SubscribeScripts(_config.TrackScript.Select(t => t.Name));
     }
 }

@@ -50,6 +50,27 @@ public sealed class TrackFileActorTests : TestKit
         ExpectNoMsg(TimeSpan.FromMilliseconds(200));
     }
 
+    /// <summary>
+    /// A restart (a handler threw) keeps the trackers and does not apply init_file again: with overwrite it would
+    /// reset the value the operator wrote since start-up.
+    /// </summary>
+    [Fact]
+    public void A_restart_keeps_its_trackers_and_does_not_overwrite_the_file_again()
+    {
+        var file = Block(init: 0, overwrite: true);
+        var actor = Start(file, NoFallback);
+        Assert.Equal(0, ExpectMsg<TrackFileActor.State>().Value);
+        File.WriteAllText(file.File, "9\n");
+        Assert.Equal(9, ExpectMsg<TrackFileActor.State>(TimeSpan.FromSeconds(10)).Value);
+
+        ((IInternalActorRef)actor).SendSystemMessage(new Akka.Dispatch.SysMsg.Recreate(new InvalidOperationException("test restart")));
+        Assert.Equal(9, ExpectMsg<TrackFileActor.State>(TimeSpan.FromSeconds(10)).Value);
+        Assert.Equal("9", File.ReadAllText(file.File).Trim());
+
+        File.WriteAllText(file.File, "3\n");
+        Assert.Equal(3, FishForMessage<TrackFileActor.State>(m => m.Value == 3, TimeSpan.FromSeconds(10)).Value);
+    }
+
     [Fact]
     public void A_missing_file_counts_as_zero_and_its_creation_is_seen()
     {

@@ -49,6 +49,30 @@ public sealed class TrackScriptActorTests : TestKit
         Assert.True(ExpectMsg<TrackScriptActor.State>(TimeSpan.FromSeconds(10)).Up);
     }
 
+    /// <summary>
+    /// A restart (a handler threw) keeps the script's state, counters and trackers: an instance neither sees the
+    /// script flip back to its init state nor loses it for good.
+    /// </summary>
+    [Fact]
+    public void A_restart_keeps_the_state_and_the_trackers()
+    {
+        var flag = Path.Combine(_dir, "up");
+        var actor = Sys.ActorOf(TrackScriptActor.Props(Config(Script($"test -e {flag}")), false, null));
+        actor.Tell(new TrackScriptActor.Subscribe(TestActor));
+        Assert.True(ExpectMsg<TrackScriptActor.State>().Up);
+        Assert.False(ExpectMsg<TrackScriptActor.State>(TimeSpan.FromSeconds(10)).Up);
+        actor.Tell(TrackScriptActor.GetStatus.Instance);
+        var before = ExpectMsg<TrackScriptActor.Status>();
+
+        ((IInternalActorRef)actor).SendSystemMessage(new Akka.Dispatch.SysMsg.Recreate(new InvalidOperationException("test restart")));
+        Assert.False(ExpectMsg<TrackScriptActor.State>(TimeSpan.FromSeconds(10)).Up);
+        actor.Tell(TrackScriptActor.GetStatus.Instance);
+        Assert.True(ExpectMsg<TrackScriptActor.Status>().Runs >= before.Runs);
+
+        File.WriteAllText(flag, "");
+        Assert.True(FishForMessage<TrackScriptActor.State>(m => m.Up, TimeSpan.FromSeconds(10)).Up);
+    }
+
     [Fact]
     public void A_hung_script_times_out_and_counts_as_failed()
     {
