@@ -247,15 +247,7 @@ public sealed class TrackFileActorTests : TestKit
         var register = (VrrpSocketActor.Register)io.FishForMessage(m => m is VrrpSocketActor.Register);
         register.Instance.Tell(new VrrpSocketActor.Registered("lo", register.Source), io.Ref);
 
-        AwaitAssert(
-            () =>
-            {
-                Sys.ActorSelection(group.Path / "VI_1").Tell(VrrpInstanceActor.GetStatus.Instance, TestActor);
-                var status = ExpectMsg<VrrpInstanceActor.Status>();
-                Assert.Equal(Protocol.StateMachine.VrrpState.Fault, status.State);
-                Assert.Contains("track_file tf value 3", status.Faults);
-            },
-            TimeSpan.FromSeconds(10));
+        AwaitFault(group, "track_file tf value 3");
     }
 
     /// <summary>
@@ -292,15 +284,7 @@ public sealed class TrackFileActorTests : TestKit
         register.Instance.Tell(new VrrpInstanceActor.Reconfigure(after.Config.VrrpInstances[0]));
         register.Instance.Tell(new VrrpSocketActor.Registered("lo", register.Source), io.Ref);
 
-        AwaitAssert(
-            () =>
-            {
-                Sys.ActorSelection(group.Path / "VI_1").Tell(VrrpInstanceActor.GetStatus.Instance, TestActor);
-                var status = ExpectMsg<VrrpInstanceActor.Status>();
-                Assert.Equal(Protocol.StateMachine.VrrpState.Fault, status.State);
-                Assert.Contains("track_file tf value 2", status.Faults);
-            },
-            TimeSpan.FromSeconds(10));
+        AwaitFault(group, "track_file tf value 2");
     }
 
     /// <summary>/user/node/track-files as the node builds it: an <see cref="ActorContainer"/>, here still empty.</summary>
@@ -326,4 +310,16 @@ public sealed class TrackFileActorTests : TestKit
             Receive<string>(m => m == WhichChild, _ => Sender.Tell(made));
         }
     }
+
+    /// <summary>Waits until the group's VI_1 is in FAULT for <paramref name="fault"/>.</summary>
+    private void AwaitFault(IActorRef group, string fault) =>
+        AwaitAssert(
+            () =>
+            {
+                Sys.ActorSelection(group.Path / "VI_1").Tell(VrrpInstanceActor.GetStatus.Instance, TestActor);
+                var status = ExpectMsg<VrrpInstanceActor.Status>();
+                Assert.Equal(Protocol.StateMachine.VrrpState.Fault, status.State);
+                Assert.Contains(fault, status.Faults);
+            },
+            TimeSpan.FromSeconds(10));
 }
