@@ -54,7 +54,6 @@ internal sealed class ActorContainer : ReceiveActor
 
             if (props is null)
             {
-                _waiting.Remove(name);
                 return;
             }
 
@@ -69,50 +68,25 @@ internal sealed class ActorContainer : ReceiveActor
         });
         Receive<Forward>(f =>
         {
-            if (_stopping.TryGetValue(f.Child, out var next) && next is not null)
+            if (Deliver(f.Child, f.Message, ensure: null))
             {
-                Queue(f.Child, f.Message);
                 return;
             }
 
-            var child = Context.Child(f.Child);
-            if (child.IsNobody() || _stopping.ContainsKey(f.Child))
+            if (f.Message is SyncGroupActor.RemoveMember rm)
             {
-                if (f.Message is SyncGroupActor.RemoveMember rm)
-                {
-                    Sender.Tell(new SyncGroupActor.MemberRemoved(f.Child, rm.ActorName));
-                    return;
-                }
-
-                // The binder only lets through references to defined scripts and files, so this is a race with a
-                // reload that removed the child: say so once rather than drop it without a trace.
-                if (_warnedMissing.Add(f.Child))
-                {
-                    Context.GetLogger().Warning("{0}: no child {1} for {2}; dropped", Self.Path, f.Child, f.Message.GetType().Name);
-                }
-
+                Sender.Tell(new SyncGroupActor.MemberRemoved(f.Child, rm.ActorName));
                 return;
             }
 
-            child.Forward(f.Message);
+            // The binder only lets through references to defined scripts and files, so this is a race with a
+            // reload that removed the child: say so once rather than drop it without a trace.
+            if (_warnedMissing.Add(f.Child))
+            {
+                Context.GetLogger().Warning("{0}: no child {1} for {2}; dropped", Self.Path, f.Child, f.Message.GetType().Name);
+            }
         });
-        Receive<EnsureAndForward>(e =>
-        {
-            if (_stopping.TryGetValue(e.Child, out var next) && (next is not null || e.Props is not null))
-            {
-                _stopping[e.Child] = next ?? e.Props;
-                Queue(e.Child, e.Message);
-                return;
-            }
-
-            var child = Context.Child(e.Child);
-            if (child.IsNobody() && e.Props is not null)
-            {
-                child = Context.ActorOf(e.Props, e.Child);
-            }
-
-            child.Forward(e.Message);
-        });
+        Receive<EnsureAndForward>(e => Deliver(e.Child, e.Message, e.Props));
         Receive<StopChild>(s =>
         {
             var child = Context.Child(s.Child);
@@ -149,6 +123,40 @@ internal sealed class ActorContainer : ReceiveActor
         _stopping[name] = props;
         Context.Watch(old);
         Context.Stop(old);
+    }
+
+    /// <summary>
+    /// Forwards to the child; while it is being created anew (or <paramref name="ensure"/> asks for it once the old one
+    /// has stopped) the message waits for the new one; a missing child is created from <paramref name="ensure"/>.
+    /// False when there is no child to take it.
+    /// </summary>
+    private bool Deliver(string name, object message, Props? ensure)
+    {
+        if (_stopping.TryGetValue(name, out var next))
+        {
+            if ((next ??= ensure) is null)
+            {
+                return false;
+            }
+
+            _stopping[name] = next;
+            Queue(name, message);
+            return true;
+        }
+
+        var child = Context.Child(name);
+        if (child.IsNobody())
+        {
+            if (ensure is null)
+            {
+                return false;
+            }
+
+            child = Context.ActorOf(ensure, name);
+        }
+
+        child.Forward(message);
+        return true;
     }
 
     private void Queue(string name, object message)
