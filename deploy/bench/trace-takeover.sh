@@ -2,7 +2,7 @@
 # Where a backup's takeover time goes, stamped by the kernel (ftrace), for ActorHa and keepalived alike.
 #
 #   bash deploy/bench/trace-takeover.sh [--impl actorha|keepalived|both] [--runs N] [--modes "2:1 3:0.1"]
-#                                       [--signals "KILL TERM DROP"] [--show N]
+#                                       [--signals "KILL TERM DROP"] [--show N] [--slow MS]
 #
 # The lab and the procedure are failover.sh's (backup h1 at 100, master h2 at 200, the master killed), but
 # nothing listens beside the backup: no `ip monitor`. Instead an ftrace instance (its own buffer, clock "tai",
@@ -20,10 +20,12 @@
 # (master, client capture, this script) on the others, as two hosts would. --master picks one implementation for
 # every master (default: the one under test).
 # The two implementations alternate run by run, so a slow minute of this shared host hits both. --show N prints
-# the raw event timeline of the first N runs. Needs root and tracefs (mounted here if it is not).
+# the raw event timeline of the first N runs; --slow MS prints it, from 8 ms before the limit, for every run whose
+# VIP is in more than MS past the limit (the outliers are what needs explaining). Needs root and tracefs (mounted
+# here if it is not).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-RUNS=10 IMPL=both MODES=("2:1") SIGNALS=(KILL) SHOW=0 PIN=1 MASTER_IMPL=""
+RUNS=10 IMPL=both MODES=("2:1") SIGNALS=(KILL) SHOW=0 SLOW="" PIN=1 MASTER_IMPL=""
 while (($#)); do
     case $1 in
         --runs) RUNS=$2; shift 2 ;;
@@ -31,9 +33,10 @@ while (($#)); do
         --modes) read -r -a MODES <<<"$2"; shift 2 ;;
         --signals) read -r -a SIGNALS <<<"$2"; shift 2 ;;
         --show) SHOW=$2; shift 2 ;;
+        --slow) SLOW=$2; shift 2 ;;
         --master) MASTER_IMPL=$2; shift 2 ;;
         --no-pin) PIN=0; shift ;;
-        *) echo "usage: $0 [--impl actorha|keepalived|both] [--runs N] [--modes \"2:1 3:0.1\"] [--signals \"KILL TERM DROP\"] [--show N] [--master IMPL] [--no-pin]" >&2; exit 2 ;;
+        *) echo "usage: $0 [--impl actorha|keepalived|both] [--runs N] [--modes \"2:1 3:0.1\"] [--signals \"KILL TERM DROP\"] [--show N] [--slow MS] [--master IMPL] [--no-pin]" >&2; exit 2 ;;
     esac
 done
 [[ $(id -u) -eq 0 ]] || { echo "trace-takeover.sh: needs root" >&2; exit 2; }
@@ -130,9 +133,10 @@ run_once() { # run_once IMPL RUN
     wait "$cap" 2>/dev/null || true
     [[ -z $failed ]] || { bench_fail "$backup" "$master" "$failed"; return 1; }
     cp "$INST/trace" "$WORK/trace"
-    python3 - "$WORK" "$SIGNAL" "$INT" "$MAC1" "$impl" "$((run <= SHOW))" "$WORK/results.$impl.$VER.$SIGNAL.$INT" <<'PY'
+    python3 - "$WORK" "$SIGNAL" "$INT" "$MAC1" "$impl" "$((run <= SHOW))" "$WORK/results.$impl.$VER.$SIGNAL.$INT" "$SLOW" <<'PY'
 import sys, re
 work, sig, interval, mac, impl, show, results = sys.argv[1], sys.argv[2], float(sys.argv[3]), sys.argv[4], sys.argv[5], sys.argv[6] == "1", sys.argv[7]
+slow = float(sys.argv[8]) if sys.argv[8] else None
 nlfds = {int(l) for l in open(f"{work}/nlfds") if l.strip()}
 adverts = []
 for line in open(f"{work}/capture"):
@@ -204,9 +208,12 @@ if adv and nl and garp:
     with open(results, "a") as out:
         print(f"{(adv[0] - due) * 1e3:.3f} {(nl[0] - due) * 1e3:.3f} {(garp[0] - due) * 1e3:.3f} {pre * 1e3:.3f}", file=out)
 print(f"{sys.argv[3]} s {sig:4} {impl:10} woke {f(wake)}  runs {f(runs)}  advert {f(adv)}  vip {f(nl)}  garp {f(garp)}  preempted {pre * 1e6:6.0f} us  (us past the limit)")
+from_ms = 3
+if slow is not None and (nl is None or (nl[0] - due) * 1e3 > slow):
+    show, from_ms = True, 8
 if show:
     for e in [x for x in ev if x[4] == "tracing_mark_write" and x[0] < due - 0.05] + window:
-        if (e[0] > due - 0.003 or e[4] == "tracing_mark_write") and (not garp or e[0] <= garp[0] + 0.0005):
+        if (e[0] > due - from_ms / 1e3 or e[4] == "tracing_mark_write") and (not garp or e[0] <= garp[0] + 0.0005):
             print(f"    {us(e[0])} cpu{e[3]} {e[1]}-{e[2]} {e[4]} {e[5][:110]}")
 PY
     local measured=$?
