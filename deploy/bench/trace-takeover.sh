@@ -20,7 +20,7 @@
 # (master, client capture, this script) on the others, as two hosts would. --master picks one implementation for
 # every master (default: the one under test).
 # The two implementations alternate run by run, so a slow minute of this shared host hits both. --show N prints
-# the raw event timeline of the first N runs; --slow MS prints it, from 8 ms before the limit, for every run whose
+# the raw event timeline (from 5 ms before the limit, which takes in the pre-warm) of the first N runs; --slow MS prints it, from 8 ms before the limit, for every run whose
 # VIP is in more than MS past the limit (the outliers are what needs explaining). Needs root and tracefs (mounted
 # here if it is not).
 set -euo pipefail
@@ -69,6 +69,13 @@ mkdir "$INST"
 echo tai >"$INST/trace_clock"
 echo 8192 >"$INST/buffer_size_kb"
 EVENTS=(sched:sched_switch sched:sched_wakeup net:net_dev_xmit)
+# What takes the CPU from a thread that stays on it: interrupts, softirqs (packet delivery runs in the sender's
+# syscall), IPIs, page faults. Recorded for the backup's threads only (an interrupt is filtered by the task it hit).
+for e in irq:irq_handler_entry irq:softirq_entry irq:softirq_exit irq_vectors:local_timer_entry \
+    irq_vectors:call_function_entry irq_vectors:call_function_single_entry irq_vectors:reschedule_entry \
+    exceptions:page_fault_user exceptions:page_fault_kernel; do
+    [[ -e $TRACEFS/events/${e/://} ]] && EVENTS+=("$e")
+done
 for s in sendto sendmsg recvmsg recvfrom epoll_wait epoll_pwait clock_nanosleep nanosleep futex poll ppoll write; do
     EVENTS+=("syscalls:sys_enter_$s" "syscalls:sys_exit_$s")
 done
@@ -203,12 +210,27 @@ if wake and garp:
             out = e[0]
         elif e[4] == "sched_switch" and f"next_pid={sender} " in e[5] and out is not None:
             pre += e[0] - out; out = None
+# On the sender, between its wake-up and the GARP: page faults, interrupts (timer, IPIs, devices) and softirq time.
+faults = irqs = 0
+soft, soft_in = 0.0, None
+if wake and garp:
+    for e in window:
+        if e[0] < wake[0] or e[0] > garp[0] or e[2] != sender:
+            continue
+        if e[4].startswith("page_fault"):
+            faults += 1
+        elif e[4] in ("irq_handler_entry", "local_timer_entry", "call_function_entry", "call_function_single_entry", "reschedule_entry"):
+            irqs += 1
+        elif e[4] == "softirq_entry":
+            soft_in = e[0]
+        elif e[4] == "softirq_exit" and soft_in is not None:
+            soft += e[0] - soft_in; soft_in = None
 f = lambda e: us(e[0]) if e else "       -"
 if adv and nl and garp:
     with open(results, "a") as out:
         print(f"{(adv[0] - due) * 1e3:.3f} {(nl[0] - due) * 1e3:.3f} {(garp[0] - due) * 1e3:.3f} {pre * 1e3:.3f}", file=out)
-print(f"{sys.argv[3]} s {sig:4} {impl:10} woke {f(wake)}  runs {f(runs)}  advert {f(adv)}  vip {f(nl)}  garp {f(garp)}  preempted {pre * 1e6:6.0f} us  (us past the limit)")
-from_ms = 3
+print(f"{sys.argv[3]} s {sig:4} {impl:10} woke {f(wake)}  runs {f(runs)}  advert {f(adv)}  vip {f(nl)}  garp {f(garp)}  preempted {pre * 1e6:6.0f} us  softirq {soft * 1e6:5.0f} us  faults {faults:3}  irqs {irqs:3}  (us past the limit)")
+from_ms = 5
 if slow is not None and (nl is None or (nl[0] - due) * 1e3 > slow):
     show, from_ms = True, 8
 if show:
@@ -217,6 +239,8 @@ if show:
             print(f"    {us(e[0])} cpu{e[3]} {e[1]}-{e[2]} {e[4]} {e[5][:110]}")
 PY
     local measured=$?
+    # ActorHa says so when garbage collections ran between its pre-warm and the VIPs.
+    [[ $impl != actorha ]] || grep -ho "takeover: .*garbage collection.*" "$WORK/backup.log" | sed 's/^/    /' || true
     bench_end_run "$backup" "$master"
     # An unusable run (python said why on stderr) has no result line: count it as failed, not as done.
     return "$measured"

@@ -38,7 +38,13 @@ internal static class StatusText
 
             if (s.LastTakeover is { } takeover)
             {
-                sb.Append(CultureInfo.InvariantCulture, $"  last takeover: VIPs installed {takeover.Installed.TotalMilliseconds:F2} ms after Master_Down_Interval ran out (timer {takeover.FiredLate.TotalMilliseconds:F2} ms late)\n");
+                sb.Append(CultureInfo.InvariantCulture, $"  last takeover: VIPs installed {takeover.Installed.TotalMilliseconds:F2} ms after Master_Down_Interval ran out (timer {takeover.FiredLate.TotalMilliseconds:F2} ms late");
+                if (takeover.Collections > 0)
+                {
+                    sb.Append(CultureInfo.InvariantCulture, $"; {takeover.Collections} garbage collection(s) in its last ms, {takeover.GcPaused.TotalMilliseconds:F2} ms paused");
+                }
+
+                sb.Append(")\n");
             }
 
             if (s.Peers.Count > 0)

@@ -74,6 +74,12 @@ internal sealed partial class VrrpInstanceActor : ReceiveActor, IWithTimers
     }
 
     /// <summary>What `actorha status` shows for one instance.</summary>
+    /// <summary>
+    /// A takeover on Master_Down_Timer: how late the timer fired and when the VIPs were in the kernel, both from when
+    /// Master_Down_Interval ran out, and the garbage collections that ran from its pre-warm to the VIPs.
+    /// </summary>
+    public sealed record TakeoverTiming(TimeSpan FiredLate, TimeSpan Installed, int Collections, TimeSpan GcPaused);
+
     public sealed record Status(
         string Name,
         VrrpState State,
@@ -98,7 +104,7 @@ internal sealed partial class VrrpInstanceActor : ReceiveActor, IWithTimers
         /// The last takeover on Master_Down_Timer: how late the timer fired and when the VIPs were in the kernel, both
         /// measured from when Master_Down_Interval after the master's last advert (its kernel receive time) ran out.
         /// </summary>
-        public (TimeSpan FiredLate, TimeSpan Installed)? LastTakeover { get; init; }
+        public TakeoverTiming? LastTakeover { get; init; }
 
         /// <summary>Every peer this instance has heard advertise, with the priority it last advertised.</summary>
         public IReadOnlyList<PeerSeen> Peers { get; init; } = [];
@@ -191,6 +197,7 @@ internal sealed partial class VrrpInstanceActor : ReceiveActor, IWithTimers
                 {
                     // Master_Down_Timer is about to fire: walk the takeover path once more so its code and data are
                     // in the CPU's caches again, then have the loop spin (not sleep) into the deadline.
+                    _gcBeforeTakeover = (Diagnostics.GcMark.Now(), Stopwatch.GetTimestamp());
                     RehearseTakeover(_state);
                     loop.SpinUntil(_masterDownDue + (Stopwatch.Frequency / 5000));
                 }
@@ -206,6 +213,11 @@ internal sealed partial class VrrpInstanceActor : ReceiveActor, IWithTimers
             if (t.Timer == TimerName.MasterDownTimer)
             {
                 _takeoverFiredLate = Stopwatch.GetElapsedTime(_masterDownDue);
+                if (_gcBeforeTakeover is not { } before || Stopwatch.GetElapsedTime(before.At) > PrewarmLead * 2)
+                {
+                    // No pre-warm for this deadline (an interval too short for one, or an older one's mark).
+                    _gcBeforeTakeover = (Diagnostics.GcMark.Now(), Stopwatch.GetTimestamp());
+                }
             }
 
             Handle(VrrpEvent.Fired(t.Timer));
@@ -263,7 +275,10 @@ internal sealed partial class VrrpInstanceActor : ReceiveActor, IWithTimers
 
     /// <summary>A takeover that preempts a live master advertises once /kernel has installed the VIPs.</summary>
     private bool _advertAfterVips;
-    private (TimeSpan FiredLate, TimeSpan Installed)? _lastTakeover;
+    private TakeoverTiming? _lastTakeover;
+
+    /// <summary>The runtime's collections when the pre-warm ran (or the timer fired, without one), and when.</summary>
+    private (Diagnostics.GcMark Mark, long At)? _gcBeforeTakeover;
 
     /// <summary>While an advert is handled: how long ago the kernel received it, and when (a Stopwatch timestamp).</summary>
     private TimeSpan _eventAge;
@@ -1350,8 +1365,15 @@ internal sealed partial class VrrpInstanceActor : ReceiveActor, IWithTimers
         {
             // How far past the protocol's limit this takeover was: the benchmark's figure, from the inside.
             var installed = Stopwatch.GetElapsedTime(_masterDownDue, done.CompletedAt);
-            _lastTakeover = (_takeoverFiredLate!.Value, installed);
+            var gc = _gcBeforeTakeover is { } before ? Diagnostics.GcMark.Now().Since(before.Mark) : default;
+            _gcBeforeTakeover = null;
+            _lastTakeover = new TakeoverTiming(_takeoverFiredLate!.Value, installed, gc.Collections, gc.Paused);
             _log.Debug("({0}) takeover: Master_Down_Timer fired {1:F2} ms late, VIPs installed {2:F2} ms after it was due", Name, _takeoverFiredLate.Value.TotalMilliseconds, installed.TotalMilliseconds);
+            if (gc.Collections > 0)
+            {
+                // Not a keepalived line: ActorHa's own account of a takeover it knows was held up.
+                _log.Info("({0}) takeover: {1} garbage collection(s) ran in its last milliseconds, {2:F2} ms paused; VIPs installed {3:F2} ms after Master_Down_Interval", Name, gc.Collections, gc.Paused.TotalMilliseconds, installed.TotalMilliseconds);
+            }
             _pendingTakeover = null;
             _takeoverFiredLate = null;
         }

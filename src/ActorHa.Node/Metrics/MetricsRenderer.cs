@@ -69,7 +69,7 @@ internal static class MetricsRenderer
         m.Family("actorha_vrrp_last_takeover_delay_seconds", Kind.Gauge, "The last takeover on Master_Down_Timer: VIPs in the kernel this long after Master_Down_Interval ran out.");
         foreach (var i in instances.Where(i => i.LastTakeover is not null))
         {
-            m.Sample("actorha_vrrp_last_takeover_delay_seconds", i.LastTakeover!.Value.Installed.TotalSeconds, ("instance", i.Name));
+            m.Sample("actorha_vrrp_last_takeover_delay_seconds", i.LastTakeover!.Installed.TotalSeconds, ("instance", i.Name));
         }
 
         Each(m, instances, "actorha_vrrp_adverts_sent_total", Kind.Counter, "Adverts this node sent.", i => i.AdvertsSent);

@@ -112,6 +112,33 @@ public sealed class VrrpInstanceActorTests : TestKit
     }
 
     [Fact]
+    public void A_takeover_counts_the_garbage_collections_that_ran_before_its_vips_were_in()
+    {
+        var instance = StartInstance();
+        Clock.Advance(TimeSpan.FromMilliseconds(3700));
+        _io.ExpectMsg<VrrpSocketActor.Send>();
+        var add = _kernel.ExpectMsg<KernelRequests.AddVips>();
+        // A collection between the timer and the kernel's answer, as one that stops the loop mid-takeover would be.
+        GC.Collect(0, GCCollectionMode.Forced, blocking: true);
+        instance.Tell(new KernelRequests.Done("VI_1", add, []), _kernel.Ref);
+
+        var takeover = StatusOf(instance).LastTakeover;
+        Assert.NotNull(takeover);
+        Assert.True(takeover.Collections >= 1, $"{takeover.Collections} collections counted");
+        Assert.True(takeover.GcPaused > TimeSpan.Zero);
+
+        // The next takeover counts from its own start: none forced, none counted unless the runtime ran one itself.
+        instance.Tell(Advert(200));
+        _kernel.FishForMessage(m => m is KernelRequests.RemoveVips);
+        var before = GC.CollectionCount(0);
+        Clock.Advance(TimeSpan.FromMilliseconds(3700));
+        add = (KernelRequests.AddVips)_kernel.FishForMessage(m => m is KernelRequests.AddVips);
+        instance.Tell(new KernelRequests.Done("VI_1", add, []), _kernel.Ref);
+        var counted = StatusOf(instance).LastTakeover!.Collections;
+        Assert.InRange(counted, 0, GC.CollectionCount(0) - before);
+    }
+
+    [Fact]
     public void A_rehearsal_advert_from_a_higher_priority_peer_leaves_a_master_master_and_nothing_counted()
     {
         var instance = StartInstance();
