@@ -2,7 +2,7 @@
 # Where a backup's takeover time goes, stamped by the kernel (ftrace), for ActorHa and keepalived alike.
 #
 #   bash deploy/bench/trace-takeover.sh [--impl actorha|keepalived|both] [--runs N] [--modes "2:1 3:0.1"]
-#                                       [--signals "KILL TERM DROP"] [--show N] [--slow MS]
+#                                       [--signals "KILL TERM DROP"] [--show N] [--slow MS] [--rt PRIO]
 #
 # The lab and the procedure are failover.sh's (backup h1 at 100, master h2 at 200, the master killed), but
 # nothing listens beside the backup: no `ip monitor`. Instead an ftrace instance (its own buffer, clock "tai",
@@ -20,12 +20,14 @@
 # (master, client capture, this script) on the others, as two hosts would. --master picks one implementation for
 # every master (default: the one under test).
 # The two implementations alternate run by run, so a slow minute of this shared host hits both. --show N prints
-# the raw event timeline (from 5 ms before the limit, which takes in the pre-warm) of the first N runs; --slow MS prints it, from 8 ms before the limit, for every run whose
-# advert, VIP or GARP is more than MS past the limit (the outliers are what needs explaining). Needs root and tracefs (mounted
-# here if it is not).
+# the raw event timeline (from 5 ms before the limit, which takes in the pre-warm) of the first N runs; --slow MS
+# prints it, from 8 ms before the limit, for every run whose advert, VIP or GARP is more than MS past the limit (the
+# outliers are what needs explaining). --rt PRIO gives both nodes `vrrp_rt_priority PRIO` (SCHED_RR, keepalived's
+# own knob): at normal priority a daemon of this machine's (pid 1's threads, nice -10) can preempt either backup for
+# milliseconds. Needs root and tracefs (mounted here if it is not).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-RUNS=10 IMPL=both MODES=("2:1") SIGNALS=(KILL) SHOW=0 SLOW="" PIN=1 MASTER_IMPL=""
+RUNS=10 IMPL=both MODES=("2:1") SIGNALS=(KILL) SHOW=0 SLOW="" RT="" PIN=1 MASTER_IMPL=""
 while (($#)); do
     case $1 in
         --runs) RUNS=$2; shift 2 ;;
@@ -34,9 +36,10 @@ while (($#)); do
         --signals) read -r -a SIGNALS <<<"$2"; shift 2 ;;
         --show) SHOW=$2; shift 2 ;;
         --slow) SLOW=$2; shift 2 ;;
+        --rt) RT=$2; shift 2 ;;
         --master) MASTER_IMPL=$2; shift 2 ;;
         --no-pin) PIN=0; shift ;;
-        *) echo "usage: $0 [--impl actorha|keepalived|both] [--runs N] [--modes \"2:1 3:0.1\"] [--signals \"KILL TERM DROP\"] [--show N] [--slow MS] [--master IMPL] [--no-pin]" >&2; exit 2 ;;
+        *) echo "usage: $0 [--impl actorha|keepalived|both] [--runs N] [--modes \"2:1 3:0.1\"] [--signals \"KILL TERM DROP\"] [--show N] [--slow MS] [--rt PRIO] [--master IMPL] [--no-pin]" >&2; exit 2 ;;
     esac
 done
 [[ $(id -u) -eq 0 ]] || { echo "trace-takeover.sh: needs root" >&2; exit 2; }
@@ -82,6 +85,7 @@ done
 
 conf() { # conf PRIORITY [TRACK_FILE]
     local extra=""
+    [[ -z $RT ]] || printf 'global_defs {\n  vrrp_rt_priority %d\n}\n' "$RT"
     if [[ -n ${2:-} ]]; then
         printf 'vrrp_track_file tf_drop {\n  file %s\n  weight -150\n}\n' "$2"
         extra='  track_file {\n    tf_drop\n  }\n'
@@ -257,6 +261,7 @@ for mode in "${MODES[@]}"; do
     done
 done
 
+[[ -z $RT ]] || echo "both nodes with vrrp_rt_priority $RT (SCHED_RR)"
 python3 - "$WORK" <<'PY'
 import sys, glob, os, statistics
 work = sys.argv[1]
