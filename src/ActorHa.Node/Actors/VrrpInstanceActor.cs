@@ -73,13 +73,13 @@ internal sealed partial class VrrpInstanceActor : ReceiveActor, IWithTimers
         }
     }
 
-    /// <summary>What `actorha status` shows for one instance.</summary>
     /// <summary>
     /// A takeover on Master_Down_Timer: how late the timer fired and when the VIPs were in the kernel, both from when
     /// Master_Down_Interval ran out, and the garbage collections that ran from its pre-warm to the VIPs.
     /// </summary>
     public sealed record TakeoverTiming(TimeSpan FiredLate, TimeSpan Installed, int Collections, TimeSpan GcPaused);
 
+    /// <summary>What `actorha status` shows for one instance.</summary>
     public sealed record Status(
         string Name,
         VrrpState State,
@@ -197,7 +197,7 @@ internal sealed partial class VrrpInstanceActor : ReceiveActor, IWithTimers
                 {
                     // Master_Down_Timer is about to fire: walk the takeover path once more so its code and data are
                     // in the CPU's caches again, then have the loop spin (not sleep) into the deadline.
-                    _gcBeforeTakeover = (Diagnostics.GcMark.Now(), Stopwatch.GetTimestamp());
+                    _gcBeforeTakeover = Diagnostics.GcMark.Now();
                     RehearseTakeover(_state);
                     loop.SpinUntil(_masterDownDue + (Stopwatch.Frequency / 5000));
                 }
@@ -213,11 +213,8 @@ internal sealed partial class VrrpInstanceActor : ReceiveActor, IWithTimers
             if (t.Timer == TimerName.MasterDownTimer)
             {
                 _takeoverFiredLate = Stopwatch.GetElapsedTime(_masterDownDue);
-                if (_gcBeforeTakeover is not { } before || Stopwatch.GetElapsedTime(before.At) > PrewarmLead * 2)
-                {
-                    // No pre-warm for this deadline (an interval too short for one, or an older one's mark).
-                    _gcBeforeTakeover = (Diagnostics.GcMark.Now(), Stopwatch.GetTimestamp());
-                }
+                // Without a pre-warm for this deadline (an interval too short for one), count from here.
+                _gcBeforeTakeover ??= Diagnostics.GcMark.Now();
             }
 
             Handle(VrrpEvent.Fired(t.Timer));
@@ -277,8 +274,8 @@ internal sealed partial class VrrpInstanceActor : ReceiveActor, IWithTimers
     private bool _advertAfterVips;
     private TakeoverTiming? _lastTakeover;
 
-    /// <summary>The runtime's collections when the pre-warm ran (or the timer fired, without one), and when.</summary>
-    private (Diagnostics.GcMark Mark, long At)? _gcBeforeTakeover;
+    /// <summary>The runtime's collections when this deadline's pre-warm ran (or its timer fired, without one).</summary>
+    private Diagnostics.GcMark? _gcBeforeTakeover;
 
     /// <summary>While an advert is handled: how long ago the kernel received it, and when (a Stopwatch timestamp).</summary>
     private TimeSpan _eventAge;
@@ -768,6 +765,7 @@ internal sealed partial class VrrpInstanceActor : ReceiveActor, IWithTimers
                 if (t.Timer == TimerName.MasterDownTimer)
                 {
                     _masterDownDue = due;
+                    _gcBeforeTakeover = null; // a new deadline: an earlier pre-warm's mark is not its own
                 }
 
                 StartTimerAt(t.Timer, new TimerFired(t.Timer), delay, due);
@@ -1365,7 +1363,7 @@ internal sealed partial class VrrpInstanceActor : ReceiveActor, IWithTimers
         {
             // How far past the protocol's limit this takeover was: the benchmark's figure, from the inside.
             var installed = Stopwatch.GetElapsedTime(_masterDownDue, done.CompletedAt);
-            var gc = _gcBeforeTakeover is { } before ? Diagnostics.GcMark.Now().Since(before.Mark) : default;
+            var gc = _gcBeforeTakeover is { } before ? Diagnostics.GcMark.Now().Since(before) : default;
             _gcBeforeTakeover = null;
             _lastTakeover = new TakeoverTiming(_takeoverFiredLate!.Value, installed, gc.Collections, gc.Paused);
             _log.Debug("({0}) takeover: Master_Down_Timer fired {1:F2} ms late, VIPs installed {2:F2} ms after it was due", Name, _takeoverFiredLate.Value.TotalMilliseconds, installed.TotalMilliseconds);
