@@ -43,6 +43,9 @@ while (($#)); do
     esac
 done
 [[ $(id -u) -eq 0 ]] || { echo "trace-takeover.sh: needs root" >&2; exit 2; }
+for tool in tcpdump taskset python3 $([[ $IMPL == actorha && ${MASTER_IMPL:-actorha} == actorha ]] || echo keepalived); do
+    command -v "$tool" >/dev/null || { echo "trace-takeover.sh: $tool is missing (apt-get install keepalived tcpdump util-linux python3)" >&2; exit 2; }
+done
 # shellcheck source=deploy/bench/lib.sh
 source deploy/bench/lib.sh
 bench_pin "$PIN"
