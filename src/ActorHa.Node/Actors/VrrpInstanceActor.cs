@@ -125,6 +125,9 @@ internal sealed partial class VrrpInstanceActor : ReceiveActor, IWithTimers
     private sealed record TimerFired(TimerName Timer)
     {
         public bool Rehearsal { get; init; }
+
+        /// <summary>Master_Down_Timer's last pre-warm (<see cref="RewarmLead"/>): the loop spins from it into the deadline.</summary>
+        public bool Last { get; init; }
     }
 
     private sealed record RetryRegister
@@ -195,11 +198,16 @@ internal sealed partial class VrrpInstanceActor : ReceiveActor, IWithTimers
             {
                 if (t.Timer == TimerName.MasterDownTimer && _state is { State: VrrpState.Backup } && Context.System.Scheduler is Hosting.PreciseScheduler { OnLoop: true } loop)
                 {
-                    // Master_Down_Timer is about to fire: walk the takeover path once more so its code and data are
-                    // in the CPU's caches again, then have the loop spin (not sleep) into the deadline.
-                    _gcBeforeTakeover = Diagnostics.GcMark.Now();
+                    // Master_Down_Timer is about to fire: walk the takeover path so its code and data are back in
+                    // memory and the TLB (PrewarmLead before), then again so they are in the CPU's caches (RewarmLead
+                    // before: the loop sleeps in between, and a sleeping CPU's caches are refilled by other work),
+                    // and have the loop spin (not sleep) from that second walk into the deadline.
+                    _gcBeforeTakeover ??= Diagnostics.GcMark.Now();
                     RehearseTakeover(_state);
-                    loop.SpinUntil(_masterDownDue + (Stopwatch.Frequency / 5000));
+                    if (t.Last)
+                    {
+                        loop.SpinUntil(_masterDownDue + (Stopwatch.Frequency / 5000));
+                    }
                 }
                 else if (t.Timer == TimerName.AdverTimer && _state is { State: VrrpState.Master } && !_rehearsedResign)
                 {
@@ -245,14 +253,23 @@ internal sealed partial class VrrpInstanceActor : ReceiveActor, IWithTimers
 
     private const string Rehearsal = "rehearsal";
     private const string Prewarm = "prewarm";
+    private const string Rewarm = "rewarm";
 
     /// <summary>
     /// How long before Master_Down_Timer's deadline the takeover path is walked again (see TimerFired). That walk
-    /// runs cold (after seconds of idling the CPU's caches and TLB hold other work): traced with ftrace it took
-    /// 1.1-2.4 ms, its second run 0.13 ms. With a 1.5 ms lead it overran the deadline and held the takeover back by up
-    /// to 2 ms; with 4 ms it ends 1.7-1.9 ms before it and the loop spins the rest.
+    /// runs cold (after seconds of idling the CPU's caches and TLB hold other work, and a virtual CPU pays for a TLB
+    /// miss twice): traced with ftrace it took 1.1-2.4 ms at first, 3.6-3.8 ms by 2026-12-05 and 4.5 ms on a slow
+    /// moment, when a single walk 4 ms ahead overran the deadline and held the takeover back by 1.5 ms.
     /// </summary>
-    private static readonly TimeSpan PrewarmLead = TimeSpan.FromMilliseconds(4);
+    private static readonly TimeSpan PrewarmLead = TimeSpan.FromMilliseconds(8);
+
+    /// <summary>
+    /// The second walk, after which the loop spins into the deadline. Sleeping from the first walk's end to the
+    /// deadline left the takeover twice as slow as spinning did (advert 0.19-0.40 ms, VIP 0.30-0.76 past the limit,
+    /// v2; the CPU's caches refill while it idles), and spinning all of it is what a waking higher-priority task
+    /// preempts at normal priority; the walk after the sleep costs about what that takeover did, ~1 ms.
+    /// </summary>
+    private static readonly TimeSpan RewarmLead = TimeSpan.FromMilliseconds(2);
     private readonly List<Action> _later = [];
     private PrebuiltGarp? _prebuiltGarp;
     private List<VrrpEffect>? _continuation;
@@ -772,6 +789,13 @@ internal sealed partial class VrrpInstanceActor : ReceiveActor, IWithTimers
                 if (t.Timer == TimerName.MasterDownTimer && delay > PrewarmLead * 2)
                 {
                     StartTimerAt(Prewarm, new TimerFired(TimerName.MasterDownTimer) { Rehearsal = true }, delay - PrewarmLead, due - (long)(PrewarmLead.TotalSeconds * Stopwatch.Frequency));
+                    StartTimerAt(Rewarm, new TimerFired(TimerName.MasterDownTimer) { Rehearsal = true, Last = true }, delay - RewarmLead, due - (long)(RewarmLead.TotalSeconds * Stopwatch.Frequency));
+                }
+                else if (t.Timer == TimerName.MasterDownTimer)
+                {
+                    // Too short a wait for them: an earlier deadline's walks must not run against this one.
+                    Timers.Cancel(Prewarm);
+                    Timers.Cancel(Rewarm);
                 }
 
                 break;
@@ -780,6 +804,7 @@ internal sealed partial class VrrpInstanceActor : ReceiveActor, IWithTimers
                 if (t.Timer == TimerName.MasterDownTimer)
                 {
                     Timers.Cancel(Prewarm);
+                    Timers.Cancel(Rewarm);
                 }
 
                 break;

@@ -65,6 +65,11 @@ public sealed unsafe class PreciseScheduler : SchedulerBase, IDateTimeOffsetNowT
     /// <summary>Timers run, and their lateness; for the tree line and the tests.</summary>
     public long TimersRun { get; private set; }
 
+    /// <summary>Times the loop spun into a timer rather than sleep to it (see <see cref="SpinUntil"/>).</summary>
+    public long Spins => Volatile.Read(ref _spins);
+
+    private long _spins;
+
     protected override DateTimeOffset TimeNow => DateTimeOffset.UtcNow;
 
     public override TimeSpan MonotonicClock => Stopwatch.GetElapsedTime(0);
@@ -299,6 +304,7 @@ public sealed unsafe class PreciseScheduler : SchedulerBase, IDateTimeOffsetNowT
 
         if (spinTo != 0)
         {
+            Interlocked.Increment(ref _spins);
             // A bare loop on the clock, no PAUSE (Thread.SpinWait): a hypervisor may take a vCPU that pauses in a
             // loop away from it (pause-loop exiting), which is the wake-up cost this avoids.
             while (Stopwatch.GetTimestamp() < spinTo && _runs.IsEmpty && !_stopped)

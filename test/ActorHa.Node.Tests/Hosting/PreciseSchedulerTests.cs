@@ -85,6 +85,46 @@ public sealed class PreciseSchedulerTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Asked_to_be_awake_for_a_deadline_the_loop_spins_into_a_near_timer_and_sleeps_to_a_far_one()
+    {
+        // A takeover's last walk ends a millisecond or two before Master_Down_Timer: the loop spins into it rather
+        // than pay a wake-up (0.1-1 ms on a virtual CPU). A timer further than MaxSpin away is slept to: a thread
+        // spinning for long at normal priority is what a waking higher-priority task preempts. Bounds are generous.
+        var loop = (PreciseScheduler)Sys.Scheduler;
+        var ticksPerMs = Stopwatch.Frequency / 1000;
+        var (farLate, farSpins, sawAsleep) = Deadline(30, watch: true);
+        var (nearLate, nearSpins, _) = Deadline(2, watch: false);
+        output.WriteLine($"30 ms away: fired {farLate:F3} ms late, {farSpins} spin(s), seen asleep {sawAsleep}; 2 ms away: {nearLate:F3} ms late, {nearSpins} spin(s)");
+        Assert.True(sawAsleep, "the loop spun (or never slept) with its timer 30 ms away");
+        Assert.True(nearSpins >= 1, "the loop slept into a timer 2 ms away instead of spinning");
+        Assert.All([farLate, nearLate], l => Assert.True(l > -0.05, $"fired {l} ms early"));
+
+        (double Late, long Spins, bool SawAsleep) Deadline(int ms, bool watch)
+        {
+            var spins = loop.Spins;
+            long due = 0, firedAt = 0;
+            Sys.Scheduler.Advanced.ScheduleOnce(TimeSpan.Zero, () =>
+            {
+                due = Stopwatch.GetTimestamp() + (ms * ticksPerMs);
+                loop.SpinUntil(due + ticksPerMs);
+                loop.DueOfNextTimer(due);
+                Sys.Scheduler.Advanced.ScheduleOnce(TimeSpan.FromMilliseconds(ms), () => Volatile.Write(ref firedAt, Stopwatch.GetTimestamp()));
+            });
+            // Not AwaitCondition: it looks every 100 ms, after the timer.
+            Assert.True(SpinWait.SpinUntil(() => Volatile.Read(ref due) != 0, TimeSpan.FromSeconds(5)), "the loop never ran the action");
+            var asleep = false;
+            while (watch && Stopwatch.GetTimestamp() < Volatile.Read(ref due) - (10 * ticksPerMs) && Volatile.Read(ref firedAt) == 0)
+            {
+                asleep |= !loop.Busy;
+                Thread.Sleep(1);
+            }
+
+            AwaitCondition(() => Volatile.Read(ref firedAt) != 0, TimeSpan.FromSeconds(5));
+            return ((firedAt - due) / (double)ticksPerMs, loop.Spins - spins, asleep);
+        }
+    }
+
+    [Fact]
     public void Actor_system_runs_on_the_precise_scheduler()
     {
         Assert.IsType<PreciseScheduler>(Sys.Scheduler);
